@@ -1,0 +1,10 @@
+// DigitLab core: the one header front ends include.
+#pragma once
+#include "digitlab/common.h"
+#include "digitlab/dataset.h"
+#include "digitlab/mlp.h"
+#include "digitlab/optimizer.h"
+#include "digitlab/preprocess.h"
+#include "digitlab/trainer.h"
+#include "digitlab/training.h"
+#include "digitlab/weights_io.h"

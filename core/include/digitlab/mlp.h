@@ -1,0 +1,60 @@
+// The multilayer perceptron: 784 -> hidden ReLU layers -> 10, LogSoftmax.
+// All weights and biases live in one contiguous buffer (llm.c style); a layer
+// is a named view into it.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "digitlab/common.h"
+
+namespace digitlab {
+
+// One linear layer inside Mlp::params. w is [in, out] row-major (y = x·w + b),
+// so the hot loops run along `out`, the contiguous dimension.
+struct LinearView {
+  float* w;  // [in, out]
+  float* b;  // [out]
+  int in;
+  int out;
+};
+struct ConstLinearView {
+  const float* w;  // [in, out]
+  const float* b;  // [out]
+  int in;
+  int out;
+};
+
+// Inputs are pixels in [0, 1] (MNIST byte / 255); the net sees
+// (pixel - input_mean) / input_std. Both are part of the model so a weight
+// file carries the scaling it was trained with.
+struct Mlp {
+  std::vector<int> sizes;     // {784, hidden..., 10}
+  std::vector<float> params;  // w0 b0 w1 b1 ... (see layer())
+  float input_mean = 0.0f;
+  float input_std = 1.0f;
+
+  int num_layers() const { return static_cast<int>(sizes.size()) - 1; }
+  std::vector<int> hidden() const { return {sizes.begin() + 1, sizes.end() - 1}; }
+  LinearView layer(int l);
+  ConstLinearView layer(int l) const;
+};
+
+// Number of floats in the parameter buffer of a net with these layer sizes.
+std::size_t param_count(const std::vector<int>& sizes);
+
+// Throws Error unless hidden sizes are all in [1, 4096] and there are at most
+// 8 hidden layers (0 hidden layers is plain logistic regression, allowed).
+void check_hidden_sizes(const std::vector<int>& hidden);
+
+// A net with seeded He-uniform weights (U(-sqrt(6/in), sqrt(6/in))) and zero
+// biases: the same hidden sizes and seed give the same weights on every build.
+Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed,
+             float input_mean = 0.0f, float input_std = 1.0f);
+
+// Class probabilities of one image. image: [784] pixels in [0, 1]; probs: [10].
+void predict(const Mlp& net, const float* image, float* probs);
+
+// Index of the largest of the 10 values.
+int argmax10(const float* values);
+
+}  // namespace digitlab

@@ -1,0 +1,156 @@
+// Trainer: training on its own thread (an Emscripten pthread in the browser),
+// or in time slices on the caller's thread where threads are unavailable.
+// Callers send commands that never wait for a batch, and read progress and a
+// weights snapshot that are published as immutable objects, so a reader never
+// sees a torn model and never waits on training.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "digitlab/dataset.h"
+#include "digitlab/preprocess.h"
+#include "digitlab/training.h"
+#include "digitlab/weights_io.h"
+
+namespace digitlab {
+
+// A cache of training samples that a client keeps filled (the browser fetches
+// blocks from the server). Training draws random minibatches from what is
+// there, so it never starves once the cache holds anything; new blocks
+// replace the oldest ones.
+class SampleCache {
+ public:
+  explicit SampleCache(std::size_t capacity_samples);
+  void add(const Dataset& block);          // any thread
+  std::size_t size() const;                // samples held
+  std::size_t capacity() const { return capacity_; }
+  std::uint64_t samples_added() const;
+  // Copies n random samples; false when the cache is empty.
+  bool draw(std::size_t n, std::uint64_t& rng, std::uint8_t* images, std::uint8_t* labels) const;
+
+ private:
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  Dataset ring_;            // [capacity] slots, filled up to size_
+  std::size_t size_ = 0;
+  std::size_t next_ = 0;    // slot the next sample overwrites once full
+  std::uint64_t added_ = 0;
+};
+
+// Settings that apply live, at the next batch.
+struct Hyperparameters {
+  OptimizerConfig optimizer;
+  int batch_size = 64;
+  int epochs = 10;
+};
+
+struct TrainerConfig {
+  std::vector<int> hidden{128};
+  std::uint64_t seed = 1;
+  float input_mean = 0.0f;
+  float input_std = 1.0f;
+  Hyperparameters hyper;
+  std::string dataset_name = "mnist";
+  std::size_t epoch_size = 0;  // samples per epoch from a cache (0: the data set's size)
+  bool evaluate_each_epoch = true;
+};
+
+// DigitLab's default settings: the ones that reach >= 98% on MNIST in 10 epochs.
+TrainerConfig default_trainer_config();
+// Plain SGD lr 0.1, batch 64, inputs in [0, 1]: the PyTorch reference setting.
+TrainerConfig plain_sgd_config();
+// Throws Error on an invalid batch size, epoch count or optimizer setting.
+void check_hyperparameters(const Hyperparameters& hyper);
+
+enum class RunState { idle, running, paused, finished, stopped };
+const char* to_string(RunState state);
+
+struct MetricPoint {
+  double epoch = 0;        // fractional epochs into the run
+  float loss = 0;          // mean training loss since the previous point
+  float accuracy = 0;      // training accuracy since the previous point
+  float samples_per_s = 0;
+  float lr = 0;
+};
+struct EvalPoint {
+  double epoch = 0;
+  float accuracy = 0;
+  float loss = 0;
+};
+
+struct TrainerProgress {
+  RunState state = RunState::idle;
+  bool threaded = true;
+  bool starved = false;        // running but the sample cache is empty
+  double epoch = 0;            // fractional epochs done in this run
+  int total_epochs = 0;
+  std::uint64_t samples_seen = 0;  // since the weights were created or loaded
+  std::uint64_t steps = 0;
+  float loss = 0;              // recent training loss
+  float accuracy = 0;          // recent training accuracy
+  float samples_per_s = 0;
+  float lr = 0;
+  double eta_s = 0;
+  float teach_loss = -1;       // loss after the last teach() (-1: none yet)
+  std::size_t personal_samples = 0;
+  Hyperparameters hyper;
+  std::vector<int> hidden;
+  std::vector<MetricPoint> history;  // bounded (kHistoryPoints), whole run at falling resolution
+  std::vector<EvalPoint> evals;      // bounded likewise
+  std::shared_ptr<const EvalResult> last_eval;
+  std::string message;               // last error or notice
+};
+
+// A consistent copy of the weights with their metadata.
+struct ModelSnapshot {
+  std::uint64_t version = 0;  // grows with every published change of the weights
+  bool trained = false;       // false for freshly initialised weights
+  ModelFile model;
+};
+
+class Trainer {
+ public:
+  static constexpr std::size_t kHistoryPoints = 1024;
+
+  // threaded = false: nothing runs until run_slice() is called.
+  Trainer(TrainerConfig config, std::shared_ptr<const Dataset> train,
+          std::shared_ptr<const Dataset> test, bool threaded = true);
+  Trainer(TrainerConfig config, std::shared_ptr<SampleCache> cache,
+          std::shared_ptr<const Dataset> test, bool threaded = true);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Commands: queued, applied by the training loop before its next batch.
+  void start();   // begin a run of hyper.epochs epochs from the current weights
+  void pause();
+  void resume();
+  void stop();    // end the run, keep the weights
+  void reset();   // fresh weights from the seed, history cleared
+  void step(int batches = 1);  // train this many batches while not running
+  void set_hyperparameters(const Hyperparameters& hyper);
+  void set_architecture(const std::vector<int>& hidden, std::uint64_t seed);  // resets
+  void load_model(const ModelFile& file);  // replaces weights; history cleared
+  void set_test_set(std::shared_ptr<const Dataset> test);
+  void evaluate_now();
+  // Train `steps` single-sample updates on one labelled drawing (Tune Model).
+  void teach(const Image28& image, int label, int steps);
+  // Add a drawing to the personal set that every batch mixes one sample of.
+  void add_personal(const Image28& image, int label);
+  void clear_personal();
+
+  std::shared_ptr<const TrainerProgress> progress() const;
+  std::shared_ptr<const ModelSnapshot> snapshot() const;
+
+  // Main-loop mode: process commands and train for about budget_ms.
+  void run_slice(double budget_ms);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace digitlab

@@ -1,0 +1,54 @@
+// Weight files: a documented JSON format and a compact binary format
+// (docs/weights-format.md). Loading validates everything and returns a new
+// model, so a failed load leaves the caller's current model untouched.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "digitlab/mlp.h"
+#include "digitlab/optimizer.h"
+
+namespace digitlab {
+
+// What the weights were trained with and how well they did.
+struct TrainingMeta {
+  std::string dataset;           // e.g. "mnist"; empty when untrained
+  double epochs = 0;             // epochs trained (fractional)
+  double test_accuracy = -1;     // < 0 when never evaluated
+  double test_loss = -1;
+  std::uint64_t samples_seen = 0;
+  OptimizerConfig optimizer;
+  int batch_size = 0;
+  std::uint64_t seed = 0;
+  std::string note;              // free text, e.g. "trained by digitlab-cli"
+};
+
+struct ModelFile {
+  Mlp net;
+  TrainingMeta meta;
+};
+
+constexpr const char* kWeightsFormatName = "digitlab-weights";
+constexpr int kWeightsFormatVersion = 1;
+
+std::string weights_to_json(const ModelFile& file);
+std::vector<std::uint8_t> weights_to_binary(const ModelFile& file);
+
+// Throw Error with a clear message on: not JSON / bad magic, unknown format
+// version, missing fields, wrong shapes or counts, NaN/Inf, truncation, bad
+// checksum, trailing bytes.
+ModelFile weights_from_json(const std::string& text);
+ModelFile weights_from_binary(const std::uint8_t* data, std::size_t size);
+// Picks the format by content (binary magic "DLWB" or JSON).
+ModelFile weights_from_bytes(const std::uint8_t* data, std::size_t size);
+
+// Whole files. save_weights picks binary for a ".bin" path, JSON otherwise,
+// and writes through a temporary file + rename so a crash never leaves half a file.
+void save_weights(const std::string& path, const ModelFile& file);
+ModelFile load_weights(const std::string& path);
+
+// Throws Error if any parameter is NaN/Inf or the architecture is invalid.
+void check_model(const Mlp& net);
+
+}  // namespace digitlab
