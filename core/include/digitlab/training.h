@@ -35,6 +35,7 @@ class Learner {
   explicit Learner(Mlp net);
 
   // One update on n samples. images: [n, 784] in [0, 1]; labels: [n].
+  // A batch whose loss is not finite (divergence) changes nothing.
   BatchStats train_batch(const float* images, const std::uint8_t* labels, int n,
                          const OptimizerConfig& config, float lr);
   // Forward and backward only: loss and gradients (grads()) without an update.

@@ -1,0 +1,43 @@
+#include "loss.h"
+
+#include <cmath>
+
+namespace digitlab {
+
+void log_softmax_row(float* out, const float* in, int classes) {
+  float max = in[0];
+  for (int c = 1; c < classes; ++c) max = in[c] > max ? in[c] : max;
+  float sum = 0.0f;
+  for (int c = 0; c < classes; ++c) sum += std::exp(in[c] - max);
+  const float log_sum = max + std::log(sum);
+  for (int c = 0; c < classes; ++c) out[c] = in[c] - log_sum;
+}
+
+float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8_t* labels,
+                              int batch, int classes, int* correct) {
+  double loss = 0.0;
+  int hits = 0;
+  for (int r = 0; r < batch; ++r) {
+    const float* row = logits + r * classes;
+    float* out = logp + r * classes;
+    log_softmax_row(out, row, classes);
+    loss -= out[labels[r]];
+    int best = 0;
+    for (int c = 1; c < classes; ++c) best = row[c] > row[best] ? c : best;
+    hits += best == labels[r];
+  }
+  if (correct) *correct = hits;
+  return static_cast<float>(loss / batch);
+}
+
+void log_softmax_nll_backward(float* dlogits, const float* logp, const std::uint8_t* labels,
+                              int batch, int classes) {
+  const float scale = 1.0f / batch;
+  for (int r = 0; r < batch; ++r)
+    for (int c = 0; c < classes; ++c) {
+      const float p = std::exp(logp[r * classes + c]);
+      dlogits[r * classes + c] = (p - (c == labels[r] ? 1.0f : 0.0f)) * scale;
+    }
+}
+
+}  // namespace digitlab

@@ -1,0 +1,78 @@
+#include "digitlab/mlp.h"
+
+#include <cmath>
+#include <string>
+
+#include "layers.h"
+#include "loss.h"
+#include "rng.h"
+
+namespace digitlab {
+
+namespace {
+std::size_t weight_offset(const std::vector<int>& sizes, int layer) {
+  std::size_t offset = 0;
+  for (int l = 0; l < layer; ++l)
+    offset += static_cast<std::size_t>(sizes[l]) * sizes[l + 1] + sizes[l + 1];
+  return offset;
+}
+}  // namespace
+
+std::size_t param_count(const std::vector<int>& sizes) {
+  return weight_offset(sizes, static_cast<int>(sizes.size()) - 1);
+}
+
+LinearView Mlp::layer(int l) {
+  float* w = params.data() + weight_offset(sizes, l);
+  return {w, w + static_cast<std::size_t>(sizes[l]) * sizes[l + 1], sizes[l], sizes[l + 1]};
+}
+
+ConstLinearView Mlp::layer(int l) const {
+  const float* w = params.data() + weight_offset(sizes, l);
+  return {w, w + static_cast<std::size_t>(sizes[l]) * sizes[l + 1], sizes[l], sizes[l + 1]};
+}
+
+void check_hidden_sizes(const std::vector<int>& hidden) {
+  if (hidden.size() > 8)
+    throw Error("at most 8 hidden layers are supported, got " + std::to_string(hidden.size()));
+  for (int h : hidden)
+    if (h < 1 || h > 4096)
+      throw Error("hidden layer size must be between 1 and 4096, got " + std::to_string(h));
+}
+
+Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed, float input_mean,
+             float input_std) {
+  check_hidden_sizes(hidden);
+  Mlp net;
+  net.sizes.push_back(kImagePixels);
+  net.sizes.insert(net.sizes.end(), hidden.begin(), hidden.end());
+  net.sizes.push_back(kClasses);
+  net.params.assign(param_count(net.sizes), 0.0f);
+  net.input_mean = input_mean;
+  net.input_std = input_std;
+  std::uint64_t rng = seed;
+  for (int l = 0; l < net.num_layers(); ++l) {
+    LinearView layer = net.layer(l);
+    const float bound = std::sqrt(6.0f / layer.in);  // He-uniform for ReLU fan-in
+    for (int i = 0; i < layer.in * layer.out; ++i)
+      layer.w[i] = (2.0f * random_unit(rng) - 1.0f) * bound;
+  }
+  return net;
+}
+
+void predict(const Mlp& net, const float* image, float* probs) {
+  // Two ping-pong rows sized for the widest layer; stack arrays for the
+  // common sizes keep single-image inference free of allocation.
+  float a[4096], b[4096];
+  scale_input(a, image, 1, net);
+  log_softmax_row(probs, mlp_forward(net, 1, a, b), kClasses);
+  for (int c = 0; c < kClasses; ++c) probs[c] = std::exp(probs[c]);
+}
+
+int argmax10(const float* values) {
+  int best = 0;
+  for (int c = 1; c < kClasses; ++c) best = values[c] > values[best] ? c : best;
+  return best;
+}
+
+}  // namespace digitlab

@@ -1,0 +1,106 @@
+#include "digitlab/optimizer.h"
+
+#include <cmath>
+
+#include "digitlab/common.h"
+
+namespace digitlab {
+
+const char* to_string(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::sgd: return "sgd";
+    case OptimizerKind::momentum: return "momentum";
+    case OptimizerKind::adam: return "adam";
+  }
+  return "?";
+}
+
+const char* to_string(Schedule schedule) {
+  switch (schedule) {
+    case Schedule::constant: return "constant";
+    case Schedule::step: return "step";
+    case Schedule::cosine: return "cosine";
+  }
+  return "?";
+}
+
+OptimizerKind parse_optimizer_kind(const std::string& name) {
+  for (OptimizerKind k : {OptimizerKind::sgd, OptimizerKind::momentum, OptimizerKind::adam})
+    if (name == to_string(k)) return k;
+  throw Error("unknown optimizer '" + name + "' (expected sgd, momentum or adam)");
+}
+
+Schedule parse_schedule(const std::string& name) {
+  for (Schedule s : {Schedule::constant, Schedule::step, Schedule::cosine})
+    if (name == to_string(s)) return s;
+  throw Error("unknown schedule '" + name + "' (expected constant, step or cosine)");
+}
+
+void check_optimizer_config(const OptimizerConfig& c) {
+  auto in_range = [](float v, float lo, float hi) { return std::isfinite(v) && v >= lo && v <= hi; };
+  if (!in_range(c.lr, 1e-7f, 10.0f) || c.lr <= 0.0f)
+    throw Error("learning rate must be in (0, 10], got " + std::to_string(c.lr));
+  if (!in_range(c.momentum, 0.0f, 0.999f))
+    throw Error("momentum must be in [0, 0.999], got " + std::to_string(c.momentum));
+  if (!in_range(c.beta1, 0.0f, 0.9999f) || !in_range(c.beta2, 0.0f, 0.99999f))
+    throw Error("Adam betas must be in [0, 1)");
+  if (!in_range(c.eps, 1e-12f, 1.0f) || c.eps <= 0.0f) throw Error("Adam eps must be in (0, 1]");
+  if (!in_range(c.weight_decay, 0.0f, 1.0f))
+    throw Error("weight decay must be in [0, 1], got " + std::to_string(c.weight_decay));
+  if (!in_range(c.step_epochs, 0.01f, 1e6f)) throw Error("step_epochs must be positive");
+  if (!in_range(c.step_gamma, 0.0f, 1.0f)) throw Error("step_gamma must be in [0, 1]");
+  if (!in_range(c.min_lr_fraction, 0.0f, 1.0f)) throw Error("min_lr_fraction must be in [0, 1]");
+}
+
+float scheduled_lr(const OptimizerConfig& c, double epoch, double total_epochs) {
+  switch (c.schedule) {
+    case Schedule::constant:
+      return c.lr;
+    case Schedule::step:
+      return c.lr * static_cast<float>(std::pow(c.step_gamma, std::floor(epoch / c.step_epochs)));
+    case Schedule::cosine: {
+      const double t = total_epochs > 0 ? std::min(1.0, epoch / total_epochs) : 1.0;
+      const double floor_lr = c.lr * c.min_lr_fraction;
+      return static_cast<float>(floor_lr + 0.5 * (c.lr - floor_lr) * (1.0 + std::cos(M_PI * t)));
+    }
+  }
+  return c.lr;
+}
+
+void optimizer_step(const OptimizerConfig& c, float lr, float* p, const float* g, std::size_t n,
+                    OptimizerState& s) {
+  if (s.kind != c.kind) s = OptimizerState{c.kind, {}, {}, 0};
+  const float wd = c.weight_decay;
+  switch (c.kind) {
+    case OptimizerKind::sgd:
+      for (std::size_t i = 0; i < n; ++i) p[i] -= lr * (g[i] + wd * p[i]);
+      break;
+    case OptimizerKind::momentum: {
+      // PyTorch's form: v = mu v + g; p -= lr v.
+      s.m.resize(n, 0.0f);
+      const float mu = c.momentum;
+      for (std::size_t i = 0; i < n; ++i) {
+        s.m[i] = mu * s.m[i] + g[i] + wd * p[i];
+        p[i] -= lr * s.m[i];
+      }
+      break;
+    }
+    case OptimizerKind::adam: {
+      s.m.resize(n, 0.0f);
+      s.v.resize(n, 0.0f);
+      ++s.steps;
+      const float b1 = c.beta1, b2 = c.beta2;
+      const float c1 = 1.0f / (1.0f - static_cast<float>(std::pow(b1, s.steps)));
+      const float c2 = 1.0f / (1.0f - static_cast<float>(std::pow(b2, s.steps)));
+      for (std::size_t i = 0; i < n; ++i) {
+        const float gi = g[i] + wd * p[i];
+        s.m[i] = b1 * s.m[i] + (1.0f - b1) * gi;
+        s.v[i] = b2 * s.v[i] + (1.0f - b2) * gi * gi;
+        p[i] -= lr * (s.m[i] * c1) / (std::sqrt(s.v[i] * c2) + c.eps);
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace digitlab
