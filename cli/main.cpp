@@ -31,6 +31,7 @@ commands:
            --hidden 128[,64]   hidden layer sizes
            --optimizer sgd|momentum|adam   --lr X   --momentum X   --weight-decay X
            --schedule constant|step|cosine   --batch N   --epochs N   --seed N
+           --init he_uniform|torch_linear
            --out FILE          weights file to write (.bin: binary, else JSON; default weights.json)
   eval     --data DIR --weights FILE      test accuracy and confusion matrix
   predict  --weights FILE IMAGE.pgm       class probabilities of one image
@@ -123,6 +124,7 @@ TrainerConfig train_config(const Args& args) {
   if (o.count("weight-decay")) opt.weight_decay = static_cast<float>(to_number("weight-decay", o.at("weight-decay")));
   if (o.count("batch")) c.hyper.batch_size = to_int("batch", o.at("batch"));
   if (o.count("epochs")) c.hyper.epochs = to_int("epochs", o.at("epochs"));
+  if (o.count("init")) c.init = parse_init(o.at("init"));
   if (o.count("seed")) c.seed = static_cast<std::uint64_t>(to_int("seed", o.at("seed")));
   check_hidden_sizes(c.hidden);
   check_hyperparameters(c.hyper);
@@ -276,7 +278,7 @@ int main(int argc, char** argv) {
     }
     if (command == "train")
       return command_train(parse_args(argc, argv, 2, {"data", "preset", "hidden", "optimizer", "lr", "momentum",
-                                                      "weight-decay", "schedule", "batch", "epochs", "seed", "out"}));
+                                                      "weight-decay", "schedule", "batch", "epochs", "seed", "init", "out"}));
     if (command == "eval") return command_eval(parse_args(argc, argv, 2, {"data", "weights"}));
     if (command == "predict") return command_predict(parse_args(argc, argv, 2, {"weights"}));
     if (command == "bench") {

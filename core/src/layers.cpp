@@ -28,7 +28,9 @@ void linear_backward(float* din, float* dw, float* db, const float* dout, const 
 }
 
 void relu_forward(float* out, const float* in, int count) {
-  for (int i = 0; i < count; ++i) out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+  // NaN passes through (as in PyTorch) so an overflow shows up in the loss
+  // instead of being silently zeroed.
+  for (int i = 0; i < count; ++i) out[i] = in[i] > 0.0f || in[i] != in[i] ? in[i] : 0.0f;
 }
 
 void relu_backward(float* din, const float* dout, const float* out, int count) {

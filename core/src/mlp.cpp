@@ -40,8 +40,16 @@ void check_hidden_sizes(const std::vector<int>& hidden) {
       throw Error("hidden layer size must be between 1 and 4096, got " + std::to_string(h));
 }
 
+const char* to_string(Init init) { return init == Init::he_uniform ? "he_uniform" : "torch_linear"; }
+
+Init parse_init(const std::string& name) {
+  for (Init i : {Init::he_uniform, Init::torch_linear})
+    if (name == to_string(i)) return i;
+  throw Error("unknown init '" + name + "' (expected he_uniform or torch_linear)");
+}
+
 Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed, float input_mean,
-             float input_std) {
+             float input_std, Init init) {
   check_hidden_sizes(hidden);
   Mlp net;
   net.sizes.push_back(kImagePixels);
@@ -53,9 +61,12 @@ Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed, float input_mea
   std::uint64_t rng = seed;
   for (int l = 0; l < net.num_layers(); ++l) {
     LinearView layer = net.layer(l);
-    const float bound = std::sqrt(6.0f / layer.in);  // He-uniform for ReLU fan-in
+    const bool he = init == Init::he_uniform;
+    const float bound = he ? std::sqrt(6.0f / layer.in) : 1.0f / std::sqrt(static_cast<float>(layer.in));
     for (int i = 0; i < layer.in * layer.out; ++i)
       layer.w[i] = (2.0f * random_unit(rng) - 1.0f) * bound;
+    if (!he)
+      for (int o = 0; o < layer.out; ++o) layer.b[o] = (2.0f * random_unit(rng) - 1.0f) * bound;
   }
   return net;
 }

@@ -73,8 +73,8 @@ std::optional<Image28> preprocess_drawing(const float* gray, int width, int heig
       my += y * digit(y, x);
       mx += x * digit(y, x);
     }
-  const int dy = kCentre - static_cast<int>(std::lround(my / mass + 0.5));
-  const int dx = kCentre - static_cast<int>(std::lround(mx / mass + 0.5));
+  const int dy = static_cast<int>(std::lround(kCentre - my / mass));  // pixel-index coordinates
+  const int dx = static_cast<int>(std::lround(kCentre - mx / mass));
   Image28 image{};
   for (int y = 0; y < out_h; ++y)
     for (int x = 0; x < out_w; ++x) {

@@ -17,7 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kPublishSeconds = 0.05;  // progress and weights reach readers at 20 Hz
 constexpr std::size_t kMaxPersonal = 256;
-constexpr std::uint64_t kFirstRecordEvery = 2048;  // samples per history point at the start
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -53,6 +52,7 @@ TrainerConfig default_trainer_config() {
 TrainerConfig plain_sgd_config() {
   TrainerConfig c;
   c.hidden = {128};
+  c.init = Init::torch_linear;
   c.hyper.optimizer.kind = OptimizerKind::sgd;
   c.hyper.optimizer.lr = 0.1f;
   c.hyper.batch_size = 64;
@@ -106,7 +106,7 @@ struct Trainer::Impl {
   std::vector<MetricPoint> history;
   std::vector<EvalPoint> evals;
   std::shared_ptr<const EvalResult> last_eval;
-  std::uint64_t record_every = kFirstRecordEvery;
+  std::uint64_t record_every = 0;
   double point_loss = 0;
   std::uint64_t point_correct = 0, point_count = 0;
   Clock::time_point point_start = Clock::now();
@@ -130,7 +130,7 @@ struct Trainer::Impl {
        std::shared_ptr<const Dataset> test_set, bool use_thread)
       : config(std::move(c)), threaded(use_thread), train(std::move(t)), cache(std::move(sc)),
         test(std::move(test_set)),
-        learner(make_mlp(config.hidden, config.seed, config.input_mean, config.input_std)) {
+        learner(make_mlp(config.hidden, config.seed, config.input_mean, config.input_std, config.init)) {
     check_hyperparameters(config.hyper);
     if (train && train->size() == 0) throw Error("trainer: the training set is empty");
     if (config.epoch_size == 0) config.epoch_size = train ? train->size() : 60000;
@@ -186,8 +186,10 @@ struct Trainer::Impl {
   void run_slice(double budget_ms) {
     const Clock::time_point start = Clock::now();
     run_commands();
-    while (active() && !starved && seconds_since(start) * 1000.0 < budget_ms) train_batch();
-    if (starved && active()) train_batch();  // retry once per slice
+    while (active() && seconds_since(start) * 1000.0 < budget_ms) {
+      train_batch();
+      if (starved) break;  // the cache is empty: try again next slice
+    }
     publish(false);
   }
 
@@ -203,7 +205,7 @@ struct Trainer::Impl {
     history.clear();
     evals.clear();
     last_eval.reset();
-    record_every = kFirstRecordEvery;
+    record_every = std::max<std::uint64_t>(1, config.history_every);
     restart_point();
   }
 
@@ -248,7 +250,9 @@ struct Trainer::Impl {
   void train_batch() {
     const Clock::time_point start = Clock::now();
     const int n = config.hyper.batch_size;
+    const bool was_starved = starved;
     starved = !fill_batch(n);
+    if (starved != was_starved) publish(true);  // readers learn at once that data ran out (or came back)
     if (starved) return;
     const float lr = scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs);
     const BatchStats stats = learner.train_batch(batch_pixels.data(), batch_labels.data(), n, config.hyper.optimizer, lr);
@@ -326,7 +330,7 @@ struct Trainer::Impl {
   }
 
   void fresh_weights() {
-    replace_weights(make_mlp(config.hidden, config.seed, config.input_mean, config.input_std), false, 0);
+    replace_weights(make_mlp(config.hidden, config.seed, config.input_mean, config.input_std, config.init), false, 0);
   }
 
   void teach(const Image28& image, int label, int count) {

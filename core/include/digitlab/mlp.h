@@ -3,6 +3,7 @@
 // is a named view into it.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "digitlab/common.h"
@@ -47,10 +48,18 @@ std::size_t param_count(const std::vector<int>& sizes);
 // 8 hidden layers (0 hidden layers is plain logistic regression, allowed).
 void check_hidden_sizes(const std::vector<int>& hidden);
 
-// A net with seeded He-uniform weights (U(-sqrt(6/in), sqrt(6/in))) and zero
-// biases: the same hidden sizes and seed give the same weights on every build.
-Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed,
-             float input_mean = 0.0f, float input_std = 1.0f);
+// Weight initialisation.
+//   he_uniform:   w ~ U(-sqrt(6/in), sqrt(6/in)), b = 0 (suits ReLU; the default)
+//   torch_linear: w, b ~ U(-1/sqrt(in), 1/sqrt(in)), PyTorch's nn.Linear
+//                 default, for runs that are compared with PyTorch
+enum class Init { he_uniform, torch_linear };
+const char* to_string(Init init);
+Init parse_init(const std::string& name);  // throws Error
+
+// A net with seeded initial weights: the same hidden sizes, seed and init
+// give the same weights on every build.
+Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed, float input_mean = 0.0f,
+             float input_std = 1.0f, Init init = Init::he_uniform);
 
 // Class probabilities of one image. image: [784] pixels in [0, 1]; probs: [10].
 void predict(const Mlp& net, const float* image, float* probs);

@@ -50,17 +50,22 @@ struct Hyperparameters {
 struct TrainerConfig {
   std::vector<int> hidden{128};
   std::uint64_t seed = 1;
+  Init init = Init::he_uniform;
   float input_mean = 0.0f;
   float input_std = 1.0f;
   Hyperparameters hyper;
   std::string dataset_name = "mnist";
   std::size_t epoch_size = 0;  // samples per epoch from a cache (0: the data set's size)
   bool evaluate_each_epoch = true;
+  // Samples per history point at the start; doubles whenever the bounded
+  // history is compacted.
+  std::uint64_t history_every = 2048;
 };
 
 // DigitLab's default settings: the ones that reach >= 98% on MNIST in 10 epochs.
 TrainerConfig default_trainer_config();
-// Plain SGD lr 0.1, batch 64, inputs in [0, 1]: the PyTorch reference setting.
+// Plain SGD lr 0.1, batch 64, inputs in [0, 1], PyTorch's default init: the
+// setting DigitLab is compared with PyTorch in (bench/compare.sh).
 TrainerConfig plain_sgd_config();
 // Throws Error on an invalid batch size, epoch count or optimizer setting.
 void check_hyperparameters(const Hyperparameters& hyper);

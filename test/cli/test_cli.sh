@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# digitlab-cli end to end: train, eval, predict, bench, and every kind of bad input.
+set -uo pipefail
+cli=$1
+data=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_exit CODE PATTERN -- command...: exit code and a pattern in stdout+stderr.
+expect_exit() {
+  local code=$1 pattern=$2
+  shift 3
+  local out
+  out=$("$@" 2>&1)
+  local got=$?
+  [ "$got" = "$code" ] || fail "'$*' exited $got, expected $code: $out"
+  grep -qE -- "$pattern" <<<"$out" || fail "'$*' output lacks /$pattern/: $out"
+}
+
+# Bad arguments: a message and exit 2, never a crash.
+expect_exit 2 "no command given" -- "$cli"
+expect_exit 2 "unknown command" -- "$cli" fly
+expect_exit 2 "unknown option --speed" -- "$cli" train --speed 3
+expect_exit 2 "expects a number" -- "$cli" train --lr fast
+expect_exit 2 "needs a value" -- "$cli" train --epochs
+expect_exit 2 "eval needs --weights" -- "$cli" eval
+# Bad values and files: a message and exit 1.
+expect_exit 1 "learning rate" -- "$cli" train --lr -1 --epochs 1
+expect_exit 1 "hidden layer size" -- "$cli" train --hidden 0 --epochs 1
+expect_exit 1 "unknown optimizer" -- "$cli" train --optimizer rmsprop
+expect_exit 1 "no train-images" -- "$cli" train --data "$work" --epochs 1
+echo '{"format":"digitlab-weights","version":7}' > "$work/bad.json"
+expect_exit 1 "unsupported format version 7" -- "$cli" eval --weights "$work/bad.json" --data "$data"
+head -c 100 "$data/t10k-images-idx3-ubyte" > "$work/t10k-images-idx3-ubyte"
+cp "$data/t10k-labels-idx1-ubyte" "$work/"
+expect_exit 1 "t10k-images-idx3-ubyte: header declares .* \(truncated\)" -- "$cli" eval --weights "$work/bad.json" --data "$work"
+
+# Train one epoch, plain lines when stdout is not a terminal.
+out=$("$cli" train --data "$data" --epochs 1 --hidden 64 --out "$work/w.bin" 2>&1) || fail "train failed: $out"
+grep -qE "^epoch=1 test_accuracy=0\.9[0-9]+" <<<"$out" || fail "train printed no epoch line: $out"
+grep -qE "^accuracy=0\.9[0-9]{3}$" <<<"$out" || fail "train printed no final accuracy: $out"
+[ -s "$work/w.bin" ] || fail "train wrote no weights"
+
+out=$("$cli" eval --data "$data" --weights "$work/w.bin" 2>&1) || fail "eval failed: $out"
+grep -qE "^accuracy=0\.9[0-9]{3}$" <<<"$out" || fail "eval printed no accuracy: $out"
+[ "$(grep -cE '^ +[0-9]( +[0-9]+){10}$' <<<"$out")" = 10 ] || fail "eval printed no 10x10 confusion matrix: $out"
+
+# Predict: the first MNIST test digit (a 7), drawn dark on light at 3x size into a PGM.
+python3 - "$data/t10k-images-idx3-ubyte" "$work/seven.pgm" <<'PY'
+import sys
+raw = open(sys.argv[1], 'rb').read()[16:16 + 784]
+side = 28 * 3 + 40
+pix = bytearray([255]) * (side * side)
+for y in range(84):
+    for x in range(84):
+        pix[(y + 30) * side + x + 10] = 255 - raw[(y // 3) * 28 + x // 3]
+open(sys.argv[2], 'wb').write(b'P5\n%d %d\n255\n' % (side, side) + bytes(pix))
+PY
+out=$("$cli" predict --weights "$work/w.bin" "$work/seven.pgm" 2>&1) || fail "predict failed: $out"
+grep -qx "prediction=7" <<<"$out" || fail "predict did not read the 7: $out"
+printf 'P5\n10 10\n255\n' > "$work/blank.pgm"; head -c 100 /dev/zero | tr '\0' '\377' >> "$work/blank.pgm"
+expect_exit 1 "no ink" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
+printf 'P5\n10 10\n255\n' > "$work/short.pgm"
+expect_exit 1 "truncated PGM" -- "$cli" predict --weights "$work/w.bin" "$work/short.pgm"
+
+# Bench: one machine-readable line per figure.
+out=$("$cli" bench --quick 2>&1) || fail "bench failed: $out"
+for fig in "train_b64 build=native metric=samples_per_s" "train_b1 build=native metric=samples_per_s" "infer_b1 build=native metric=us"; do
+  grep -qE "^bench=$fig value=[0-9.e+]+$" <<<"$out" || fail "bench lacks $fig: $out"
+done
+
+[ "$failures" = 0 ] && echo "cli: all checks passed"
+exit "$failures"

@@ -1,0 +1,51 @@
+// Helpers shared by the core tests.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "digitlab/digitlab.h"
+
+namespace test {
+
+inline const std::string kMnist = DIGITLAB_TEST_MNIST;
+inline const std::string kFashion = DIGITLAB_TEST_FASHION;
+
+// MNIST splits, loaded once per test process.
+inline std::shared_ptr<const digitlab::Dataset> mnist(const std::string& split) {
+  static auto train = std::make_shared<const digitlab::Dataset>(digitlab::load_idx_split(kMnist, "train"));
+  static auto test = std::make_shared<const digitlab::Dataset>(digitlab::load_idx_split(kMnist, "test"));
+  return split == "train" ? train : test;
+}
+
+// The first n samples of a data set.
+inline digitlab::Dataset head(const digitlab::Dataset& d, std::size_t n) {
+  digitlab::Dataset out;
+  out.images.assign(d.images.begin(), d.images.begin() + n * digitlab::kImagePixels);
+  out.labels.assign(d.labels.begin(), d.labels.begin() + n);
+  return out;
+}
+
+// A net trained with plain SGD for `epochs` epochs on MNIST (cached per process).
+inline const digitlab::Mlp& trained_net() {
+  static const digitlab::Mlp net = [] {
+    digitlab::Learner learner(digitlab::make_mlp({128}, 7));
+    const auto train = mnist("train");
+    digitlab::OptimizerConfig sgd;
+    std::vector<float> pixels(64 * digitlab::kImagePixels);
+    for (std::size_t start = 0; start + 64 <= train->size(); start += 64) {
+      for (int i = 0; i < 64; ++i) digitlab::image_to_unit(train->image(start + i), &pixels[i * digitlab::kImagePixels]);
+      learner.train_batch(pixels.data(), train->labels.data() + start, 64, sgd, 0.1f);
+    }
+    return learner.net();
+  }();
+  return net;
+}
+
+inline std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
+
+// A unique scratch path under the system temp folder.
+std::string temp_path(const std::string& name);
+
+}  // namespace test

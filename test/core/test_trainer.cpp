@@ -1,0 +1,236 @@
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "test_support.h"
+
+using namespace digitlab;
+using namespace std::chrono_literals;
+
+namespace {
+// Polls until pred holds or the deadline passes (the trainer is asynchronous).
+template <class Pred>
+bool wait_for(Pred pred, std::chrono::milliseconds deadline = 20000ms) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(2ms);
+  }
+  return pred();
+}
+
+TrainerConfig small_config() {
+  TrainerConfig c = default_trainer_config();
+  c.hidden = {32};
+  c.hyper.epochs = 2;
+  c.evaluate_each_epoch = true;
+  return c;
+}
+
+std::shared_ptr<const Dataset> small_train() {
+  static auto d = std::make_shared<const Dataset>(test::head(*test::mnist("train"), 4096));
+  return d;
+}
+std::shared_ptr<const Dataset> small_test() {
+  static auto d = std::make_shared<const Dataset>(test::head(*test::mnist("test"), 1000));
+  return d;
+}
+}  // namespace
+
+TEST_CASE("trainer runs a whole run on its thread and evaluates each epoch", "[trainer]") {
+  Trainer trainer(small_config(), small_train(), small_test());
+  CHECK(trainer.progress()->state == RunState::idle);
+  CHECK_FALSE(trainer.snapshot()->trained);
+  trainer.start();
+  REQUIRE(wait_for([&] { return trainer.progress()->state == RunState::finished; }));
+  const auto p = trainer.progress();
+  CHECK(p->evals.size() == 2);
+  CHECK(p->last_eval);
+  CHECK(p->last_eval->accuracy > 0.8);
+  CHECK(p->epoch >= 2.0);
+  CHECK(p->samples_seen >= 2 * 4096);
+  CHECK(!p->history.empty());
+  const auto s = trainer.snapshot();
+  CHECK(s->trained);
+  CHECK(s->model.meta.test_accuracy == Approx(p->last_eval->accuracy));
+  CHECK(s->model.meta.dataset == "mnist");
+  // The snapshot is the weights that scored that accuracy.
+  CHECK(evaluate(s->model.net, *small_test()).accuracy == Approx(p->last_eval->accuracy));
+}
+
+TEST_CASE("pause holds the weights, resume and stop act at the next batch", "[trainer]") {
+  TrainerConfig c = small_config();
+  c.hyper.epochs = 1000;
+  Trainer trainer(c, small_train(), nullptr);
+  trainer.start();
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > 2000; }));
+  trainer.pause();
+  REQUIRE(wait_for([&] { return trainer.progress()->state == RunState::paused; }));
+  std::this_thread::sleep_for(100ms);  // let the last publish land
+  const auto paused = trainer.progress()->samples_seen;
+  const auto version = trainer.snapshot()->version;
+  std::this_thread::sleep_for(100ms);
+  CHECK(trainer.progress()->samples_seen == paused);
+  CHECK(trainer.snapshot()->version == version);
+
+  trainer.step(3);  // single steps while paused
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen == paused + 3 * 64; }));
+  CHECK(trainer.progress()->state == RunState::paused);
+
+  trainer.resume();
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > paused + 2000; }));
+  trainer.stop();
+  REQUIRE(wait_for([&] { return trainer.progress()->state == RunState::stopped; }));
+  CHECK(trainer.snapshot()->trained);
+}
+
+TEST_CASE("hyperparameters change live; a new architecture resets", "[trainer]") {
+  TrainerConfig c = small_config();
+  c.hyper.epochs = 1000;
+  Trainer trainer(c, small_train(), nullptr);
+  trainer.start();
+  Hyperparameters h = c.hyper;
+  h.batch_size = 16;
+  h.optimizer.lr = 0.01f;
+  h.optimizer.schedule = Schedule::constant;
+  trainer.set_hyperparameters(h);
+  REQUIRE(wait_for([&] {
+    const auto p = trainer.progress();
+    return p->hyper.batch_size == 16 && p->lr == Approx(0.01f) && p->state == RunState::running;
+  }));
+  const auto before = trainer.progress()->samples_seen;
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > before; }));
+  CHECK((trainer.progress()->samples_seen - before) % 16 == 0);
+
+  h.batch_size = 0;
+  CHECK_THROWS_AS(trainer.set_hyperparameters(h), Error);
+  CHECK_THROWS_AS(trainer.set_architecture({0}, 1), Error);
+
+  trainer.set_architecture({24, 12}, 9);
+  REQUIRE(wait_for([&] { return trainer.progress()->hidden == std::vector<int>{24, 12}; }));
+  const auto p = trainer.progress();
+  CHECK(p->state == RunState::idle);
+  CHECK(p->history.empty());
+  CHECK(p->samples_seen == 0);
+  REQUIRE(wait_for([&] { return trainer.snapshot()->model.net.sizes == std::vector<int>{784, 24, 12, 10}; }));
+  CHECK(trainer.snapshot()->model.net.params == make_mlp({24, 12}, 9, c.input_mean, c.input_std).params);
+  CHECK_FALSE(trainer.snapshot()->trained);
+}
+
+TEST_CASE("readers never see a torn snapshot and never wait", "[trainer]") {
+  TrainerConfig c = small_config();
+  c.hyper.epochs = 1000;
+  Trainer trainer(c, small_train(), nullptr);
+  trainer.start();
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0}, bad{0};
+  std::thread reader([&] {
+    std::uint64_t last_version = 0;
+    while (!done) {
+      const auto s = trainer.snapshot();
+      // A snapshot is immutable: hashing it twice gives the same answer, its
+      // sizes match its buffer, and versions only grow.
+      double sum1 = 0, sum2 = 0;
+      for (float v : s->model.net.params) sum1 += v;
+      for (float v : s->model.net.params) sum2 += v;
+      if (sum1 != sum2 || s->model.net.params.size() != param_count(s->model.net.sizes) || s->version < last_version ||
+          !std::isfinite(sum1))
+        ++bad;
+      last_version = s->version;
+      ++reads;
+    }
+  });
+  // Architecture changes mid-run swap the buffer size under the reader.
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(60ms);
+    trainer.set_architecture({16 + 8 * i}, i);
+    trainer.start();
+  }
+  std::this_thread::sleep_for(100ms);
+  done = true;
+  reader.join();
+  CHECK(reads > 50);
+  CHECK(bad == 0);
+}
+
+TEST_CASE("a model loaded from a file replaces the weights; a bad one changes nothing", "[trainer]") {
+  Trainer trainer(small_config(), small_train(), nullptr);
+  ModelFile file;
+  file.net = make_mlp({20}, 5);
+  file.meta.dataset = "mnist";
+  file.meta.samples_seen = 1234;
+  trainer.load_model(file);
+  REQUIRE(wait_for([&] { return trainer.snapshot()->model.net.params == file.net.params; }));
+  CHECK(trainer.snapshot()->trained);
+  CHECK(trainer.progress()->samples_seen == 1234);
+  const auto version = trainer.snapshot()->version;
+  ModelFile bad = file;
+  bad.net.params[3] = std::nanf("");
+  CHECK_THROWS_AS(trainer.load_model(bad), Error);
+  std::this_thread::sleep_for(80ms);
+  CHECK(trainer.snapshot()->version == version);
+  CHECK(trainer.snapshot()->model.net.params == file.net.params);
+}
+
+TEST_CASE("training from a client-filled sample cache, in main-loop slices", "[trainer][cache]") {
+  auto cache = std::make_shared<SampleCache>(1000);
+  TrainerConfig c = small_config();
+  c.epoch_size = 2000;
+  c.hyper.epochs = 3;
+  Trainer trainer(c, cache, small_test(), /*threaded=*/false);
+  trainer.start();
+  trainer.run_slice(5);
+  CHECK(trainer.progress()->starved);  // nothing fetched yet
+  CHECK(trainer.progress()->samples_seen == 0);
+  const auto train = small_train();
+  for (std::size_t start = 0; start < 3000; start += 500) {  // more than fits: oldest blocks are replaced
+    Dataset block;
+    block.images.assign(train->image(start), train->image(start + 500));
+    block.labels.assign(train->labels.begin() + start, train->labels.begin() + start + 500);
+    cache->add(block);
+  }
+  CHECK(cache->size() == 1000);
+  CHECK(cache->samples_added() == 3000);
+  for (int i = 0; i < 2000 && trainer.progress()->state != RunState::finished; ++i) trainer.run_slice(4);
+  const auto p = trainer.progress();
+  CHECK(p->state == RunState::finished);
+  CHECK_FALSE(p->starved);
+  CHECK_FALSE(p->threaded);
+  CHECK(p->evals.size() == 3);
+  CHECK(p->last_eval->accuracy > 0.7);
+}
+
+TEST_CASE("teaching a drawing lowers its loss; personal samples are mixed in", "[trainer]") {
+  Trainer trainer(small_config(), small_train(), nullptr);
+  Image28 image{};
+  const auto test = test::mnist("test");
+  image_to_unit(test->image(1), image.data());
+  trainer.teach(image, test->labels[1], 1);
+  REQUIRE(wait_for([&] { return trainer.progress()->teach_loss >= 0; }));
+  const float first = trainer.progress()->teach_loss;
+  trainer.teach(image, test->labels[1], 10);
+  REQUIRE(wait_for([&] { return trainer.progress()->teach_loss < first; }));
+  CHECK_THROWS_AS(trainer.teach(image, 10, 1), Error);
+  for (int i = 0; i < 3; ++i) trainer.add_personal(image, test->labels[1]);
+  REQUIRE(wait_for([&] { return trainer.progress()->personal_samples == 3; }));
+  trainer.clear_personal();
+  REQUIRE(wait_for([&] { return trainer.progress()->personal_samples == 0; }));
+}
+
+TEST_CASE("metric histories stay bounded over a long run", "[trainer]") {
+  TrainerConfig c = small_config();
+  c.history_every = 64;  // one point per batch, so the bound is hit quickly
+  c.hyper.epochs = 1000;
+  c.evaluate_each_epoch = false;
+  Trainer trainer(c, small_train(), nullptr);
+  trainer.start();
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > 64 * 3 * Trainer::kHistoryPoints; }, 60000ms));
+  trainer.stop();
+  const auto p = trainer.progress();
+  CHECK(p->history.size() < Trainer::kHistoryPoints);
+  CHECK(p->history.size() > Trainer::kHistoryPoints / 4);
+  // Compaction keeps the whole run: the first point stays near the start.
+  CHECK(p->history.front().epoch < 0.1 * p->history.back().epoch);
+}
