@@ -14,7 +14,7 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------
 packages=(
-  build-essential cmake pkg-config git ca-certificates xz-utils
+  build-essential cmake pkg-config git ca-certificates xz-utils curl python3
   emscripten nodejs npm
   libsdl2-dev libgl-dev
   xtensor-dev xtl-dev libxsimd-dev libopenblas-dev

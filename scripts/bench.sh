@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# DigitLab's own benchmark figures: the core benchmarks natively (digitlab-cli
+# bench) and in WebAssembly under node (digitlab-bench.js, the same code), then
+# test accuracy epoch by epoch. One line per figure:
+#   bench=<name> build=<native|wasm> metric=<metric> value=<number>
+# Usage: scripts/bench.sh [--quick] [--epochs N] [--data DIR]
+#   --quick   short timings and one epoch of accuracy (under a minute)
+# Expects the builds of scripts/test.sh (or cmake --build --preset native/web).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+quick=""
+epochs=10
+data="$root/data/mnist"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=--quick; epochs=1 ;;
+    --epochs) epochs=${2:?--epochs needs a number}; shift ;;
+    --data) data=${2:?--data needs a folder}; shift ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--epochs N] [--data DIR]" >&2; exit 2 ;;
+  esac
+  shift
+done
+cli="$root/build/native/bin/digitlab-cli"
+wasm="$root/build/web-build/bin/digitlab-bench.js"
+for f in "$cli" "$wasm"; do
+  [ -f "$f" ] || { echo "bench.sh: $f is missing: build first (scripts/test.sh)" >&2; exit 1; }
+done
+export NODE_PATH=/usr/share/nodejs
+
+"$cli" bench $quick
+node --no-experimental-fetch "$wasm" $quick
+
+# Accuracy by epoch: the PyTorch reference setting, then DigitLab's defaults.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+accuracy_lines() {  # $1: figure prefix
+  awk -v p="$1" -F'[ =]' '/^epoch=/ {printf "bench=%s%d build=native metric=test_accuracy value=%s\n", p, $2, $4}'
+}
+"$cli" train --preset plain-sgd --epochs "$epochs" --data "$data" --out "$out/plain.bin" | accuracy_lines acc_epoch
+[ -n "$quick" ] || "$cli" train --epochs "$epochs" --data "$data" --out "$out/default.bin" | accuracy_lines default_acc_epoch
