@@ -18,3 +18,5 @@ echo "[test] core tests in WebAssembly (node)"
 ctest --preset web
 echo "[test] native tests (core, CLI, server, GUI, browser and desktop end to end)"
 ctest --preset native
+echo "[test] fuzzing the weights and IDX parsers (bounded)"
+test/fuzz/run.sh "${DIGITLAB_FUZZ_SECONDS:-15}"

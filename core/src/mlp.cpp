@@ -38,6 +38,12 @@ void check_hidden_sizes(const std::vector<int>& hidden) {
   for (int h : hidden)
     if (h < 1 || h > 4096)
       throw Error("hidden layer size must be between 1 and 4096, got " + std::to_string(h));
+  std::vector<int> sizes{kImagePixels};
+  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+  sizes.push_back(kClasses);
+  if (param_count(sizes) > kMaxParams)
+    throw Error("the net would have " + std::to_string(param_count(sizes)) + " parameters, more than the " +
+                std::to_string(kMaxParams) + " supported");
 }
 
 const char* to_string(Init init) { return init == Init::he_uniform ? "he_uniform" : "torch_linear"; }

@@ -376,7 +376,6 @@ struct Trainer::Impl {
     p->evals = evals;
     p->last_eval = last_eval;
     p->message = message;
-    std::atomic_store(&progress, std::shared_ptr<const TrainerProgress>(std::move(p)));
     if (weights_changed) {
       weights_changed = false;
       auto s = std::make_shared<ModelSnapshot>();
@@ -395,6 +394,9 @@ struct Trainer::Impl {
       m.note = trained ? "trained with DigitLab" : "untrained (random initial weights)";
       std::atomic_store(&snapshot, std::shared_ptr<const ModelSnapshot>(std::move(s)));
     }
+    // Progress goes out after the snapshot: a reader that sees "finished"
+    // is sure to get the final weights.
+    std::atomic_store(&progress, std::shared_ptr<const TrainerProgress>(std::move(p)));
   }
 };
 

@@ -86,8 +86,9 @@ std::string text(const Json& obj, const char* key, const char* where) {
   return v.get<std::string>();
 }
 
-// Reads format, version, architecture and training; the net's params are
-// sized but not filled.
+// Reads format, version, architecture and training. The net's params stay
+// empty: callers check that the data really holds that many values before
+// allocating, so a small body cannot make the parser allocate a huge net.
 ModelFile header_from_json(const Json& j) {
   if (!j.is_object()) throw Error("weights: top level is not a JSON object");
   if (text(j, "format", "the file") != kWeightsFormatName)
@@ -112,7 +113,6 @@ ModelFile header_from_json(const Json& j) {
   f.net.input_mean = number(arch, "input_mean", "architecture");
   f.net.input_std = number(arch, "input_std", "architecture");
   if (f.net.input_std <= 0.0f) throw Error("weights: architecture.input_std must be positive");
-  f.net.params.assign(param_count(f.net.sizes), 0.0f);
 
   if (j.contains("training")) {
     const Json& t = j.at("training");
@@ -191,21 +191,32 @@ ModelFile weights_from_json(const std::string& text_in) try {
   const Json& layers = field(j, "layers", "the file");
   if (!layers.is_array() || static_cast<int>(layers.size()) != f.net.num_layers())
     throw Error("weights: expected " + std::to_string(f.net.num_layers()) + " layers");
+  auto values = [&](int l, const char* key, std::size_t count) -> const Json& {
+    const std::string where = "layer " + std::to_string(l);
+    const Json& v = field(layers[l], key, where.c_str());
+    if (!v.is_array() || v.size() != count)
+      throw Error("weights: " + where + " " + key + " must hold " + std::to_string(count) + " numbers, has " +
+                  (v.is_array() ? std::to_string(v.size()) : std::string("no array")));
+    return v;
+  };
+  for (int l = 0; l < f.net.num_layers(); ++l) {  // every count checked before anything is allocated
+    const std::string where = "layer " + std::to_string(l);
+    const int in = f.net.sizes[l], out = f.net.sizes[l + 1];
+    if (number(layers[l], "in", where.c_str()) != in || number(layers[l], "out", where.c_str()) != out)
+      throw Error("weights: " + where + " shape does not match architecture.sizes");
+    values(l, "weights", static_cast<std::size_t>(in) * out);
+    values(l, "bias", out);
+  }
+  f.net.params.assign(param_count(f.net.sizes), 0.0f);
   for (int l = 0; l < f.net.num_layers(); ++l) {
     const LinearView view = f.net.layer(l);
-    const Json& layer = layers[l];
-    const std::string where = "layer " + std::to_string(l);
-    if (number(layer, "in", where.c_str()) != view.in || number(layer, "out", where.c_str()) != view.out)
-      throw Error("weights: " + where + " shape does not match architecture.sizes");
     auto fill = [&](const char* key, float* dst, std::size_t count) {
-      const Json& values = field(layer, key, where.c_str());
-      if (!values.is_array() || values.size() != count)
-        throw Error("weights: " + where + " " + key + " must hold " + std::to_string(count) + " numbers, has " +
-                    (values.is_array() ? std::to_string(values.size()) : std::string("no array")));
+      const Json& v = values(l, key, count);
       for (std::size_t i = 0; i < count; ++i) {
-        if (!values[i].is_number())
-          throw Error("weights: " + where + " " + key + "[" + std::to_string(i) + "] is not a number (NaN or Inf?)");
-        dst[i] = values[i].get<float>();
+        if (!v[i].is_number())
+          throw Error("weights: layer " + std::to_string(l) + " " + key + "[" + std::to_string(i) +
+                      "] is not a number (NaN or Inf?)");
+        dst[i] = v[i].get<float>();
       }
     };
     fill("weights", view.w, static_cast<std::size_t>(view.in) * view.out);
@@ -250,10 +261,11 @@ ModelFile weights_from_binary(const std::uint8_t* data, std::size_t size) try {
   ModelFile f = header_from_json(parse_json(reinterpret_cast<const char*>(data + 12), header_len));
   const std::uint8_t* p = data + 12 + header_len;
   const std::uint32_t count = read_le32(p);
-  if (count != f.net.params.size())
+  if (count != param_count(f.net.sizes))
     throw Error("weights: " + std::to_string(count) + " parameters stored, architecture needs " +
-                std::to_string(f.net.params.size()));
+                std::to_string(param_count(f.net.sizes)));
   if (12 + header_len + 4 + std::uint64_t(count) * 4 + 4 != size) throw Error("weights: file size does not match the parameter count");
+  f.net.params.resize(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::uint32_t bits = read_le32(p + 4 + 4 * std::size_t(i));
     std::memcpy(&f.net.params[i], &bits, 4);

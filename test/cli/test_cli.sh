@@ -33,9 +33,6 @@ expect_exit 1 "unknown optimizer" -- "$cli" train --optimizer rmsprop
 expect_exit 1 "no train-images" -- "$cli" train --data "$work" --epochs 1
 echo '{"format":"digitlab-weights","version":7}' > "$work/bad.json"
 expect_exit 1 "unsupported format version 7" -- "$cli" eval --weights "$work/bad.json" --data "$data"
-head -c 100 "$data/t10k-images-idx3-ubyte" > "$work/t10k-images-idx3-ubyte"
-cp "$data/t10k-labels-idx1-ubyte" "$work/"
-expect_exit 1 "t10k-images-idx3-ubyte: header declares .* \(truncated\)" -- "$cli" eval --weights "$work/bad.json" --data "$work"
 
 # Train one epoch, plain lines when stdout is not a terminal.
 out=$("$cli" train --data "$data" --epochs 1 --hidden 64 --out "$work/w.bin" 2>&1) || fail "train failed: $out"
@@ -46,6 +43,11 @@ grep -qE "^accuracy=0\.9[0-9]{3}$" <<<"$out" || fail "train printed no final acc
 out=$("$cli" eval --data "$data" --weights "$work/w.bin" 2>&1) || fail "eval failed: $out"
 grep -qE "^accuracy=0\.9[0-9]{3}$" <<<"$out" || fail "eval printed no accuracy: $out"
 [ "$(grep -cE '^ +[0-9]( +[0-9]+){10}$' <<<"$out")" = 10 ] || fail "eval printed no 10x10 confusion matrix: $out"
+# A truncated test set: the file and the problem are named, nothing is evaluated.
+mkdir "$work/short"
+head -c 100 "$data/t10k-images-idx3-ubyte" > "$work/short/t10k-images-idx3-ubyte"
+cp "$data/t10k-labels-idx1-ubyte" "$work/short/"
+expect_exit 1 "t10k-images-idx3-ubyte: header declares .* \\(truncated\\)" -- "$cli" eval --weights "$work/w.bin" --data "$work/short"
 
 # Predict: the first MNIST test digit (a 7), drawn dark on light at 3x size into a PGM.
 python3 - "$data/t10k-images-idx3-ubyte" "$work/seven.pgm" <<'PY'

@@ -112,3 +112,14 @@ TEST_CASE("NaN weights never serialise", "[weights]") {
   CHECK_THROWS_AS(weights_to_json(f), Error);
   CHECK_THROWS_AS(check_model(f.net), Error);
 }
+
+TEST_CASE("a small body claiming a huge net is refused before anything is allocated", "[weights]") {
+  const std::string header = R"({"format":"digitlab-weights","version":1,"architecture":{"sizes":SIZES,)"
+                             R"("activation":"relu","output":"log_softmax","weight_layout":"in_out",)"
+                             R"("input_mean":0,"input_std":1},"layers":[]})";
+  auto with_sizes = [&](const std::string& sizes) { return replace_once(header, "SIZES", sizes); };
+  CHECK_THROWS_WITH(weights_from_json(with_sizes("[784,4096,4096,4096,4096,4096,4096,4096,4096,10]")),
+                    Catch::Contains("more than the"));
+  CHECK_THROWS_WITH(weights_from_json(with_sizes("[784,4096,2048,10]")), Catch::Contains("expected 3 layers"));
+  CHECK_THROWS_AS(make_mlp({4096, 4096, 4096}, 1), Error);
+}

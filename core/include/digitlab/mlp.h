@@ -44,8 +44,10 @@ struct Mlp {
 // Number of floats in the parameter buffer of a net with these layer sizes.
 std::size_t param_count(const std::vector<int>& sizes);
 
-// Throws Error unless hidden sizes are all in [1, 4096] and there are at most
-// 8 hidden layers (0 hidden layers is plain logistic regression, allowed).
+// Throws Error unless hidden sizes are all in [1, 4096], there are at most 8
+// hidden layers (0 is plain logistic regression, allowed) and the net has at
+// most kMaxParams parameters (64 MB of float32).
+constexpr std::size_t kMaxParams = 16u << 20;
 void check_hidden_sizes(const std::vector<int>& hidden);
 
 // Weight initialisation.

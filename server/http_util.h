@@ -1,0 +1,30 @@
+// Small request/response helpers shared by the route files.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+namespace digitlab::server {
+
+void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
+
+// Content negotiation as the API documents it: binary when the Accept header
+// names application/octet-stream, JSON otherwise.
+bool wants_binary(const httplib::Request& req);
+
+// A float as JSON with the digits a float holds (0.05, not 0.05000000074505806).
+nlohmann::json float_json(float value);
+
+// A query parameter, if present.
+std::optional<std::string> query_param(const httplib::Request& req, const char* name);
+
+// Parses a decimal integer in [min, max]; anything else is ApiError 400 with
+// `code`, naming `what` in the message.
+std::uint64_t parse_integer(const std::string& text, std::uint64_t min, std::uint64_t max, const char* what,
+                            const char* code = "bad_request");
+
+}  // namespace digitlab::server

@@ -1,0 +1,133 @@
+// digitlab-server: loads the data sets, opens the model store, serves the
+// API and the web app until SIGINT/SIGTERM, then stops cleanly: in-flight
+// requests finish, training jobs are cancelled, the store is closed.
+#include <pthread.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include <digitlab/common.h>
+
+#include "data_catalog.h"
+#include "http_server.h"
+#include "job_manager.h"
+#include "options.h"
+#include "rendered_weights_cache.h"
+#include "server_setup.h"
+#include "static_site.h"
+#include "store.h"
+
+namespace {
+
+using namespace digitlab::server;
+
+// Rendered JSON weights kept in memory (see RenderedWeightsCache).
+constexpr std::size_t kWeightsCacheBytes = 64u << 20;
+// Connections waiting to be accepted (the kernel caps it at somaxconn).
+constexpr int kListenBacklog = 1024;
+
+void log(const std::string& line) { std::fprintf(stderr, "digitlab-server: %s\n", line.c_str()); }
+
+// Stops the server when SIGINT or SIGTERM arrives. The signals are blocked in
+// every thread and taken here with sigwait, so no code runs in a signal
+// handler; stop() is repeated until listen() has returned, because a stop
+// that lands before listening starts would otherwise be lost.
+class StopOnSignal {
+ public:
+  StopOnSignal(httplib::Server& server, const sigset_t& signals)
+      : thread_([this, &server, signals] {
+          int signal = 0;
+          sigwait(&signals, &signal);
+          if (!done_) log(std::string("caught ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
+          std::unique_lock<std::mutex> lock(mutex_);
+          while (!done_) {
+            server.stop();
+            wake_.wait_for(lock, std::chrono::milliseconds(20));
+          }
+        }) {}
+  // Call once listen() has returned, for whatever reason.
+  void finish() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    pthread_kill(thread_.native_handle(), SIGTERM);  // ends a sigwait still waiting
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+int run(const ServerOptions& options, const sigset_t& signals) {
+  DataCatalog data;
+  for (const std::string& arg : options.data) {
+    const DataSource source = parse_data_source(arg);
+    data.load(source);
+    const LoadedDataset& set = *data.find(source.name);
+    log("data set " + set.name + " from " + set.dir + ": train " + std::to_string(set.train->size()) + ", test " +
+        std::to_string(set.test->size()));
+  }
+
+  const std::filesystem::path db = options.db;
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  ModelStore store(options.db);
+  log("model store " + options.db);
+  RenderedWeightsCache weights_cache(kWeightsCacheBytes);
+  JobManager jobs(store, JobLimits{options.max_jobs, options.job_queue});
+  const StaticSite site(options.web);
+  if (!site.available()) log("no web app at " + options.web + " (API only)");
+
+  HttpServer server;
+  configure_server(server, ServerParts{data, store, weights_cache, jobs, site}, options);
+  const int port = options.port == 0 ? server.bind_to_any_port(options.host)
+                                     : (server.bind_to_port(options.host, options.port) ? options.port : -1);
+  if (port < 0) {
+    log("cannot listen on " + options.host + ":" + std::to_string(options.port));
+    return 1;
+  }
+  if (!server.widen_listen_backlog(kListenBacklog)) log("cannot widen the listen backlog; keeping httplib's");
+  log("listening on http://" + options.host + ":" + std::to_string(port) + "/");
+  StopOnSignal stopper(server, signals);
+  const bool clean = server.listen_after_bind();
+  stopper.finish();
+  log(clean ? "stopped" : "stopped after a listen error");
+  return clean ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Block the stop signals before any thread starts, so every thread
+  // inherits the mask and only StopOnSignal's sigwait receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::optional<ServerOptions> options;
+  try {
+    options = parse_options(argc, argv);
+  } catch (const std::invalid_argument& e) {
+    log(e.what());
+    return 2;
+  }
+  if (!options) return 0;
+  try {
+    return run(*options, signals);
+  } catch (const std::exception& e) {
+    log(std::string("fatal: ") + e.what());
+    return 1;
+  }
+}

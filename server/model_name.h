@@ -1,0 +1,13 @@
+// Model names go into URLs, log lines and the database: a safe alphabet only.
+#pragma once
+#include <string>
+
+#include <httplib.h>
+
+namespace digitlab::server {
+
+// The model name a route's first capture holds; ApiError 400 unless it is
+// 1-64 of A-Z a-z 0-9 . - _ and does not start with '.'.
+std::string model_name(const httplib::Request& req);
+
+}  // namespace digitlab::server

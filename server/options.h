@@ -1,0 +1,31 @@
+// Command-line options of digitlab-server (--help prints them).
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace digitlab::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                   // 0: any free port (the log line says which)
+  std::vector<std::string> data;     // --data DIR or NAME=DIR, repeatable
+  std::string db;                    // --db FILE
+  std::string web;                   // --web DIR
+  std::string token;                 // --token T (or $DIGITLAB_TOKEN)
+  std::size_t max_body = 64u << 20;  // --max-body BYTES
+  std::size_t threads = 64;          // --threads N: HTTP worker threads
+  std::size_t max_jobs = 1;          // --max-jobs N: training jobs running at once
+  std::size_t job_queue = 4;         // --job-queue N: jobs waiting for a slot
+};
+
+// Parses argv onto the defaults. Returns nullopt when --help was asked for
+// (the usage text is printed). Throws std::invalid_argument on bad usage.
+std::optional<ServerOptions> parse_options(int argc, const char* const* argv);
+
+// $XDG_STATE_HOME/digitlab/digitlab.db, else ~/.local/state/digitlab/digitlab.db,
+// else ./state/digitlab.db. The caller creates the directory.
+std::string default_db_path();
+
+}  // namespace digitlab::server

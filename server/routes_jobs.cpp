@@ -1,0 +1,51 @@
+// Training on the server: start a job, watch it, cancel it.
+#include "api_error.h"
+#include "auth.h"
+#include "http_util.h"
+#include "job_manager.h"
+#include "model_name.h"
+#include "routes.h"
+
+namespace digitlab::server {
+
+namespace {
+
+[[noreturn]] void unknown_job(const httplib::Request& req) {
+  throw ApiError(404, "unknown_job", "no job '" + req.matches[1].str() + "'");
+}
+
+// The id a route's capture holds; an id that is not even a number is unknown too.
+std::uint64_t job_id(const httplib::Request& req) {
+  try {
+    return parse_integer(req.matches[1], 1, UINT64_MAX, "job id");
+  } catch (const ApiError&) {
+    unknown_job(req);
+  }
+}
+
+}  // namespace
+
+void add_job_routes(httplib::Server& server, JobManager& jobs, const DataCatalog& data, const ModelStore& store,
+                    const std::string& token) {
+  const auto start = [&jobs, &data, &store](const httplib::Request& req, httplib::Response& res) {
+    const nlohmann::json status = jobs.submit(parse_training_request(model_name(req), req.body, data, store));
+    res.set_header("Location", "/api/jobs/" + status["id"].dump());
+    send_json(res, status, 202);
+  };
+  server.Post(R"(/api/models/([^/]*)/train)", require_token(token, start));
+
+  server.Get(R"(/api/jobs/([^/]*))", [&jobs](const httplib::Request& req, httplib::Response& res) {
+    const auto status = jobs.status(job_id(req));
+    if (!status) unknown_job(req);
+    send_json(res, *status);
+  });
+
+  const auto cancel = [&jobs](const httplib::Request& req, httplib::Response& res) {
+    const auto status = jobs.cancel(job_id(req));
+    if (!status) unknown_job(req);
+    send_json(res, *status);
+  };
+  server.Delete(R"(/api/jobs/([^/]*))", require_token(token, cancel));
+}
+
+}  // namespace digitlab::server

@@ -1,0 +1,104 @@
+#include "server_setup.h"
+
+#include <chrono>
+
+#include "api_error.h"
+#include "request_log.h"
+#include "routes.h"
+#include "sqlite.h"
+#include "static_site.h"
+
+namespace digitlab::server {
+
+namespace {
+
+std::string message_for_status(int status, const ServerOptions& options) {
+  switch (status) {
+    case 400: return "malformed request";
+    case 404: return "not found";
+    case 413: return "the body is larger than this server's limit of " + std::to_string(options.max_body) + " bytes";
+    case 414: return "the request target is too long";
+    default: return "request failed with HTTP status " + std::to_string(status);
+  }
+}
+
+// httplib caps form-encoded bodies at 8 KiB and answers 413 even when the
+// body is within --max-body: the real problem is the content type.
+bool is_small_form_body(const httplib::Request& req, const ServerOptions& options) {
+  return req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0 &&
+         req.get_header_value<std::uint64_t>("Content-Length") <= options.max_body;
+}
+
+// Every failure becomes the documented JSON error; ApiError carries its own
+// status, anything else is the server's fault.
+void answer_exception(httplib::Response& res, std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ApiError& e) {
+    set_error(res, e.status(), e.code(), e.what());
+  } catch (const StoreError& e) {
+    set_error(res, 500, "storage", e.what());
+  } catch (const std::exception& e) {
+    set_error(res, 500, "internal", e.what());
+  } catch (...) {
+    set_error(res, 500, "internal", "unknown error");
+  }
+}
+
+}  // namespace
+
+void configure_server(httplib::Server& server, const ServerParts& parts, const ServerOptions& options) {
+  // httplib serves each open connection on one pool thread until it closes,
+  // so the pool bounds the number of keep-alive clients served at once.
+  const std::size_t threads = options.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // Closing a busy connection every few requests only makes the client
+  // reconnect: keep it for as long as it stays busy.
+  server.set_keep_alive_max_count(1000000);
+  // An idle keep-alive connection holds its thread (and delays shutdown) until
+  // this runs out; reconnecting costs little.
+  server.set_keep_alive_timeout(2);
+  server.set_tcp_nodelay(true);  // small responses leave at once, not after a delayed ACK
+  server.set_payload_max_length(options.max_body);
+
+  install_request_log(server);
+  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    // The web app uses pthreads (SharedArrayBuffer): it must be cross-origin isolated.
+    res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    res.set_header("Cross-Origin-Embedder-Policy", "require-corp");
+  });
+  // Errors httplib produces itself (413, malformed requests) get the JSON body too.
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [options](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 413 && is_small_form_body(req, options)) {
+          set_error(res, 415, "unsupported_media_type",
+                    "send application/json or application/octet-stream (curl --data-binary defaults to "
+                    "application/x-www-form-urlencoded, which this API does not take)");
+        } else {
+          set_error(res, res.status, code_for_status(res.status), message_for_status(res.status, options));
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+    answer_exception(res, error);
+  });
+
+  add_health_routes(server, parts.data, parts.jobs, std::chrono::steady_clock::now());
+  add_dataset_routes(server, parts.data);
+  add_model_routes(server, parts.store, parts.weights_cache, options.token);
+  add_job_routes(server, parts.jobs, parts.data, parts.store, options.token);
+
+  // Whatever the API does not claim: files for GET, 404 for other methods.
+  const StaticSite& site = parts.site;
+  server.Get(".*", [&site](const httplib::Request& req, httplib::Response& res) { site.serve(req, res); });
+  const auto no_route = [](const httplib::Request& req, httplib::Response&) {
+    throw ApiError(404, "not_found", "no route " + req.method + " " + req.path);
+  };
+  server.Put(".*", no_route);
+  server.Post(".*", no_route);
+  server.Patch(".*", no_route);
+  server.Delete(".*", no_route);
+}
+
+}  // namespace digitlab::server

@@ -1,0 +1,32 @@
+// The body of POST /api/models/{name}/train: hyperparameters as JSON, read
+// onto core's defaults and validated with core's checks.
+#pragma once
+#include <optional>
+#include <string>
+
+#include <digitlab/trainer.h>
+
+#include <nlohmann/json.hpp>
+
+namespace digitlab::server {
+
+struct LoadedDataset;
+class DataCatalog;
+class ModelStore;
+
+struct TrainingRequest {
+  std::string model;
+  const LoadedDataset* dataset = nullptr;
+  TrainerConfig config;
+  std::optional<ModelFile> start_from;  // "resume": the model's latest weights
+  nlohmann::json settings;               // what the job runs with, as JSON
+};
+
+// Fields (all optional): dataset, hidden, optimizer, lr, momentum,
+// weight_decay, batch_size, epochs, seed, schedule, resume. Unknown fields,
+// wrong types and values core rejects are ApiError 400; resuming a model
+// that does not exist is 404.
+TrainingRequest parse_training_request(const std::string& model, const std::string& body, const DataCatalog& data,
+                                       const ModelStore& store);
+
+}  // namespace digitlab::server

@@ -1,0 +1,26 @@
+// Turning weights into what the store keeps and back: core parses and
+// validates, the store keeps core's binary format (the canonical form), and
+// either format is rendered from it on the way out.
+#pragma once
+#include <string>
+
+#include <digitlab/weights_io.h>
+
+#include "store.h"
+
+namespace digitlab::server {
+
+enum class WeightsFormat { json, binary };
+const char* format_name(WeightsFormat format);  // "json", "binary"
+
+// Canonical binary body plus the metrics the listings show.
+NewVersion make_new_version(const ModelFile& model, const std::string& arrived_as);
+
+// Parses an uploaded body with core (shapes, NaN/Inf, format version, ...).
+// Throws ApiError 400 on invalid weights.
+ModelFile parse_uploaded_weights(const std::string& body, WeightsFormat format);
+
+// Renders stored canonical bytes in the wanted format.
+std::string render_weights(const std::string& canonical, WeightsFormat format);
+
+}  // namespace digitlab::server

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (Debian's clang-14, AddressSanitizer) straight
+# from core's sources into build/fuzz, then runs each for a bounded time.
+#   test/fuzz/run.sh [seconds per target, default 20]
+# Exits non-zero when a target crashes; the crashing input is left in
+# build/fuzz/crashes/ (replay: build/fuzz/fuzz_<target> <file>).
+set -euo pipefail
+
+seconds=${1:-20}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out="$root/build/fuzz"
+cxx=clang++-14
+mkdir -p "$out/obj" "$out/crashes"
+
+common=(-std=c++17 -O1 -g -fno-omit-frame-pointer -I"$root/core/include" -I"$root/core/src")
+instrument=(-fsanitize=fuzzer-no-link,address)
+
+# The core sources the two parsers need (directly or through mlp.cpp). The
+# gemm kernels get the ISA flags core/CMakeLists.txt gives them.
+core_sources=(dataset weights_io mlp optimizer layers loss kernels kernels_avx2 kernels_avx512)
+isa_flags() {
+  case $1 in
+    kernels_avx2) echo "-mavx2 -mfma" ;;
+    kernels_avx512) echo "-mavx512f -mavx512vl -mavx2 -mfma" ;;
+  esac
+}
+
+# Rebuild the core archive only when a core source or header changed.
+archive="$out/libdigitlab_core_fuzz.a"
+if [ ! -f "$archive" ] || [ -n "$(find "$root/core/src" "$root/core/include" -newer "$archive" -print -quit)" ]; then
+  echo "[fuzz] compiling core with clang-14 + ASan + coverage"
+  objects=()
+  for source in "${core_sources[@]}"; do
+    # shellcheck disable=SC2046  # isa_flags is a list of flags
+    "$cxx" "${common[@]}" "${instrument[@]}" $(isa_flags "$source") \
+      -c "$root/core/src/$source.cpp" -o "$out/obj/$source.o"
+    objects+=("$out/obj/$source.o")
+  done
+  rm -f "$archive"
+  ar rcs "$archive" "${objects[@]}"
+fi
+
+targets=(weights idx)
+for target in "${targets[@]}"; do
+  "$cxx" "${common[@]}" -fsanitize=fuzzer,address "$root/test/fuzz/fuzz_$target.cpp" "$archive" -lz \
+    -o "$out/fuzz_$target"
+done
+"$cxx" "${common[@]}" "${instrument[@]}" "$root/test/fuzz/make_seeds.cpp" "$archive" -lz -o "$out/make_seeds"
+mkdir -p "$out/seeds/weights" "$out/seeds/idx"
+"$out/make_seeds" "$out/seeds/weights" "$out/seeds/idx"
+
+status=0
+for target in "${targets[@]}"; do
+  corpus="$out/corpus/$target"
+  mkdir -p "$corpus"
+  echo "[fuzz] $target for ${seconds}s"
+  # The corpus directory (first) keeps what is found between runs; seeds are read only.
+  if ! "$out/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -print_final_stats=1 -artifact_prefix="$out/crashes/$target-" \
+      "$corpus" "$out/seeds/$target" >"$out/$target.log" 2>&1; then
+    echo "[fuzz] $target FAILED; see $out/$target.log and $out/crashes/" >&2
+    tail -n 40 "$out/$target.log" >&2
+    status=1
+  else
+    grep -E "^stat::(number_of_executed_units|new_units_added)" "$out/$target.log" | sed "s/^/[fuzz] $target /"
+  fi
+done
+exit $status
