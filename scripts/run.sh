@@ -5,11 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/setup.sh
-export NODE_PATH=/usr/share/nodejs
-jobs=$(nproc)
-cmake --preset native >/dev/null && cmake --build --preset native -j"$jobs"
-cmake --preset web >/dev/null && cmake --build --preset web -j"$jobs"
+scripts/build.sh
 
 host=${DIGITLAB_HOST:-127.0.0.1}
 port=${DIGITLAB_PORT:-8080}

@@ -3,16 +3,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-scripts/setup.sh
+scripts/build.sh
 export NODE_PATH=/usr/share/nodejs
-jobs=$(nproc)
-
-echo "[test] building native"
-cmake --preset native >/dev/null
-cmake --build --preset native -j"$jobs"
-echo "[test] building web"
-cmake --preset web >/dev/null
-cmake --build --preset web -j"$jobs"
 
 echo "[test] core tests in WebAssembly (node)"
 ctest --preset web

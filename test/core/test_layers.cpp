@@ -9,9 +9,21 @@ using namespace digitlab;
 
 namespace {
 // Loss of the whole net on a batch, without touching the learner's gradients.
-double batch_loss(Learner& learner, const std::vector<float>& x, const std::vector<std::uint8_t>& y) {
-  Learner probe(learner.net());
+double batch_loss(const Mlp& net, const std::vector<float>& x, const std::vector<std::uint8_t>& y) {
+  Learner probe(net);
   return probe.compute_gradients(x.data(), y.data(), static_cast<int>(y.size())).loss;
+}
+
+// Central difference of the loss in parameter i.
+double numeric_gradient(Mlp& net, std::size_t i, double h, const std::vector<float>& x,
+                        const std::vector<std::uint8_t>& y) {
+  const float saved = net.params[i];
+  net.params[i] = saved + static_cast<float>(h);
+  const double up = batch_loss(net, x, y);
+  net.params[i] = saved - static_cast<float>(h);
+  const double down = batch_loss(net, x, y);
+  net.params[i] = saved;
+  return (up - down) / (2 * h);
 }
 }  // namespace
 
@@ -30,15 +42,8 @@ TEST_CASE("backward matches finite differences of the loss", "[layers][gradcheck
   const double h = 1e-2;
   int checked = 0;
   for (std::size_t i = 0; i < net.params.size(); i += 97 + (i % 13)) {  // a spread-out sample of parameters
-    const float saved = net.params[i];
-    net.params[i] = saved + static_cast<float>(h);
-    const double up = batch_loss(learner, x, y);
-    net.params[i] = saved - static_cast<float>(h);
-    const double down = batch_loss(learner, x, y);
-    net.params[i] = saved;
-    const double numeric = (up - down) / (2 * h);
     INFO("parameter " << i);
-    CHECK(grads[i] == Approx(numeric).margin(2e-3).epsilon(0.05));
+    CHECK(grads[i] == Approx(numeric_gradient(net, i, h, x, y)).margin(2e-3).epsilon(0.05));
     ++checked;
   }
   CHECK(checked > 50);
@@ -46,13 +51,7 @@ TEST_CASE("backward matches finite differences of the loss", "[layers][gradcheck
   const ConstLinearView out = static_cast<const Mlp&>(net).layer(net.num_layers() - 1);
   for (int o = 0; o < out.out; ++o) {
     const std::size_t i = static_cast<std::size_t>(out.b - net.params.data()) + o;
-    const float saved = net.params[i];
-    net.params[i] = saved + static_cast<float>(h);
-    const double up = batch_loss(learner, x, y);
-    net.params[i] = saved - static_cast<float>(h);
-    const double down = batch_loss(learner, x, y);
-    net.params[i] = saved;
-    CHECK(grads[i] == Approx((up - down) / (2 * h)).margin(1e-3).epsilon(0.02));
+    CHECK(grads[i] == Approx(numeric_gradient(net, i, h, x, y)).margin(1e-3).epsilon(0.02));
   }
 }
 
