@@ -1,0 +1,164 @@
+// Everything the interface shows and edits, in one plain struct. Each window
+// is a function over AppState (windows.h); the per-frame logic that is not
+// drawing lives in app.cpp, data_feed.cpp, server_sync.cpp and prediction.cpp.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "digitlab/digitlab.h"
+#include "logic/frame_stats.h"
+#include "logic/layout.h"
+#include "logic/message_log.h"
+#include "logic/server_api.h"
+#include "logic/stroke_pad.h"
+#include "platform/gpu_image.h"
+#include "platform/http.h"
+#include "platform/window.h"
+
+namespace digitlab::gui {
+
+struct AppOptions {
+  std::string data_dir;          // local IDX files (desktop without a server)
+  bool use_server = false;       // the browser always; the desktop with --server
+  std::string server_url;        // "" in the browser: the page's own origin
+  std::string model_name = "default";
+  std::string token;             // the server's write token, if it has one
+  double autotest_s = 0;         // > 0: train, run this long, write state_out, quit
+  std::string state_out;
+};
+
+// The hyperparameters as the user edits them. hidden and seed need a reset;
+// the rest applies at the next batch.
+struct TrainingSettings {
+  Hyperparameters hyper;
+  std::vector<int> hidden;
+  std::uint64_t seed = 1;
+};
+
+struct PadView {
+  static constexpr int kResolution = 140;  // 5x MNIST: fine strokes, cheap to rasterise
+  StrokePad pad{kResolution};
+  float brush_radius = 0.045f;             // pad units; MNIST-like stroke width
+  std::optional<Image28> input;            // what the net sees; none for an empty pad
+  std::array<float, kClasses> probs{};
+  std::uint64_t predicted_revision = ~0ull;  // pad revision and model version the
+  std::uint64_t predicted_model = ~0ull;     // prediction was computed for
+  std::uint64_t uploaded_revision = ~0ull;   // pad revision in pad_image
+  GpuImage pad_image, input_image;
+  int teach_label = 0;
+  int teach_steps = 10;
+  Rect rect;  // where the pad was drawn, for automation
+};
+
+struct SampleView {
+  int index = 0;
+  bool first_requested = false;
+  bool loading = false;
+  bool loaded = false;
+  int label = -1;
+  std::array<std::uint8_t, kImagePixels> pixels{};
+  std::array<float, kClasses> probs{};
+  std::uint64_t predicted_model = ~0ull;
+  bool image_dirty = false;
+  GpuImage image;
+  // Misclassified test samples of the last evaluation.
+  std::shared_ptr<const EvalResult> eval_seen;
+  std::vector<int> misclassified;
+  int misclassified_pos = -1;
+};
+
+struct DataState {
+  std::string source;                   // shown in the status bar
+  std::string dataset = "mnist";
+  bool info_loaded = false;             // split sizes known (server mode)
+  std::size_t train_size = 60000;       // from /api/datasets when there is a server
+  std::size_t test_size = 10000;
+  std::shared_ptr<const Dataset> test;  // the whole test split once loaded
+  // Server mode: training draws from a cache that fetches keep replenished.
+  std::shared_ptr<SampleCache> cache;
+  int train_blocks_in_flight = 0;
+  std::uint64_t next_block_seed = 1;
+  std::uint64_t samples_trained = 0;    // summed over runs, drives replenishing
+  std::uint64_t last_samples_seen = 0;
+  Dataset test_loading;                 // test split arriving block by block
+  bool test_block_in_flight = false;
+  int failures = 0;                     // consecutive failed fetches, for backoff
+  double retry_at = 0;
+};
+
+struct SyncState {
+  char model_name[64] = "default";
+  std::optional<std::uint64_t> known_version;  // server version our weights came from / went to
+  std::string known_model;                     // ... of this model
+  std::vector<std::string> models;
+  std::vector<ModelVersion> versions;
+  int chosen_version = 0;
+  bool busy = false;        // a push or pull is on its way
+  bool conflict = false;    // the last push was refused: the server moved on
+  bool reachable = false;
+  std::string last_error;
+  double next_health_check = 0;
+  std::optional<JobStatus> job;
+  double next_job_poll = 0;
+  char file_path[256] = "digitlab-weights.json";
+};
+
+struct InsightView {
+  static constexpr int kGalleryColumns = 10;
+  static constexpr int kGalleryRows = 6;
+  static constexpr int kMaxTiles = 64;
+  GpuImage gallery, weights;
+  std::array<int, kGalleryColumns * kGalleryRows> gallery_predicted{};
+  int tiles = 0;
+  std::uint64_t rendered_model = ~0ull;
+};
+
+struct AppState {
+  AppOptions options;
+  Fonts fonts;
+  bool isolated = false;  // crossOriginIsolated (always true on the desktop)
+  bool threaded = false;  // trainer on its own thread, else slices in the frame
+  std::unique_ptr<HttpClient> http;  // null without a server
+  std::unique_ptr<Trainer> trainer;
+  std::shared_ptr<const TrainerProgress> progress;  // refreshed every frame
+  std::shared_ptr<const ModelSnapshot> snapshot;
+  // Whatever changes by itself (training progress, weights, frame numbers)
+  // changes on one shared tick, five times a second: every change means a
+  // redraw, and a software renderer sharing the cores with the trainer
+  // makes each redraw costly. Input is still answered in the next frame.
+  bool live_tick = false;        // this frame is a tick
+  std::uint64_t live_ticks = 0;
+  double next_live_tick = 0;
+  TrainingSettings settings;
+  PadView pad;
+  SampleView samples;
+  DataState data;
+  SyncState sync;
+  InsightView insight;
+  FrameStats frame_interval;  // start to start: what the user sees
+  FrameStats frame_training;  // the same, only frames while a run is going
+  FrameStats frame_work;      // inside the app's frame function
+  double last_frame_start = 0;
+  // What the status bar shows, refreshed on live ticks.
+  FrameSummary shown_frames;
+  double drawn_per_s = 0;
+  std::uint64_t drawn_at_last_summary = 0;
+  double last_summary_at = 0;
+  double slice_budget_ms = 6;  // main-loop training time per frame, adapted
+  double started_at = 0;
+  bool autotest_started = false;
+  std::vector<int> applied_hidden;  // the trainer's architecture as last seen
+  std::uint64_t applied_seed = 1;   // the seed the trainer's weights started from
+  MessageLog log;
+  Layout layout;
+  // Buttons drawn this frame that automation may click, by name (see
+  // clickable() in widgets.h); the state JSON reports them.
+  std::map<std::string, Rect> clickables;
+};
+
+}  // namespace digitlab::gui

@@ -1,0 +1,124 @@
+// The drawing pad: draw with a soft round brush, see what the net sees and
+// its guess, and teach it your handwriting.
+#include <algorithm>
+
+#include "app/widgets.h"
+#include "app/windows.h"
+
+namespace digitlab::gui {
+namespace {
+
+// The pad itself: an invisible button that turns drags into strokes.
+void pad_canvas(AppState& app, float side) {
+  PadView& pad = app.pad;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("pad", {side, side});
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const PadPoint p{std::clamp((mouse.x - origin.x) / side, 0.0f, 1.0f), std::clamp((mouse.y - origin.y) / side, 0.0f, 1.0f)};
+  if (ImGui::IsItemActivated()) pad.pad.begin_stroke(p, pad.brush_radius);
+  else if (ImGui::IsItemActive()) pad.pad.extend_stroke(p);
+  if (pad.pad.drawing() && !ImGui::IsItemActive()) pad.pad.end_stroke();
+
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 end{origin.x + side, origin.y + side};
+  if (!pad.pad_image.empty()) draw->AddImage(pad.pad_image.id(), origin, end);
+  draw->AddRect(origin, end, ImGui::IsItemHovered() ? IM_COL32(255, 196, 64, 255) : IM_COL32(110, 110, 120, 255));
+  if (pad.pad.empty())
+    draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(150, 150, 150, 255), "draw a digit here");
+  pad.rect = {origin.x, origin.y, side, side};
+}
+
+// Right of the pad: the 28x28 input with the top guess large beside it,
+// then all ten probabilities.
+void prediction_column(AppState& app, float width) {
+  PadView& pad = app.pad;
+  const float image_side = std::min(width * 0.5f, 28.0f * 2.5f);
+  ImGui::TextUnformatted("The net sees");
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(p, {p.x + image_side, p.y + image_side}, IM_COL32(0, 0, 0, 255));
+  if (pad.input && !pad.input_image.empty()) draw->AddImage(pad.input_image.id(), p, {p.x + image_side, p.y + image_side});
+  draw->AddRect(p, {p.x + image_side, p.y + image_side}, IM_COL32(110, 110, 120, 255));
+  ImGui::Dummy({image_side, image_side});
+  if (!pad.input) {
+    ImGui::TextDisabled("No guess:");
+    ImGui::TextDisabled("the pad is empty.");
+    return;
+  }
+  const int guess = argmax10(pad.probs.data());
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::PushFont(app.fonts.large);
+  ImGui::Text("%d", guess);
+  ImGui::PopFont();
+  ImGui::EndGroup();
+  probability_bars(pad.probs, guess, width);
+}
+
+void teach_controls(AppState& app) {
+  PadView& pad = app.pad;
+  section_title("Teach it your handwriting");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);
+  ImGui::Combo("true label", &pad.teach_label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  ImGui::SliderInt("steps", &pad.teach_steps, 1, 50);
+  ImGui::BeginDisabled(!pad.input);
+  if (ImGui::Button("Train on it")) app.trainer->teach(*pad.input, pad.teach_label, pad.teach_steps);
+  ImGui::SameLine();
+  if (ImGui::Button("Add to personal set")) app.trainer->add_personal(*pad.input, pad.teach_label);
+  ImGui::EndDisabled();
+  const TrainerProgress& progress = *app.progress;
+  ImGui::SameLine();
+  ImGui::BeginDisabled(progress.personal_samples == 0);
+  if (ImGui::Button("Clear set")) app.trainer->clear_personal();
+  ImGui::EndDisabled();
+  if (progress.teach_loss >= 0) ImGui::Text("loss after teaching: %.4f", progress.teach_loss);
+  else ImGui::TextDisabled("loss after teaching: -");
+  ImGui::SameLine();
+  ImGui::Text("  personal set: %zu", progress.personal_samples);
+}
+
+void model_line(AppState& app) {
+  const bool trained = app.snapshot && app.snapshot->trained;
+  if (!trained) {
+    ImGui::TextColored({1.0f, 0.6f, 0.3f, 1.0f}, "Untrained weights: guesses are random. Train or pull a model.");
+    return;
+  }
+  const SyncState& s = app.sync;
+  if (s.known_version && s.known_model == s.model_name) ImGui::Text("Model: %s, server version %llu", s.model_name, (unsigned long long)*s.known_version);
+  else ImGui::Text("Model: trained here (not on the server)");
+}
+
+}  // namespace
+
+void draw_window(AppState& app) {
+  if (begin_panel("Draw", app.layout.draw)) {
+    const float line = ImGui::GetFrameHeightWithSpacing();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float column_w = std::max(130.0f, avail.x * 0.36f);
+    const float side = std::max(120.0f, std::min(avail.x - column_w - ImGui::GetStyle().ItemSpacing.x, avail.y - 6.4f * line));
+    ImGui::BeginGroup();
+    pad_canvas(app, side);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    prediction_column(app, column_w);
+    ImGui::EndGroup();
+
+    PadView& pad = app.pad;
+    ImGui::BeginDisabled(pad.pad.empty());
+    if (clickable(app, "clear", "Clear")) pad.pad.clear();
+    ImGui::SameLine();
+    if (ImGui::Button("Undo stroke")) pad.pad.undo();
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    ImGui::SliderFloat("brush", &pad.brush_radius, 0.02f, 0.09f, "%.3f");
+    model_line(app);
+    teach_controls(app);
+  }
+  ImGui::End();
+}
+
+}  // namespace digitlab::gui

@@ -1,0 +1,47 @@
+// The one place that knows about SDL, OpenGL contexts and the browser's
+// main loop: opens the window, runs ImGui's platform and renderer backends,
+// loads the fonts, and drives the frame loop (a plain loop on the desktop,
+// requestAnimationFrame in the browser).
+#pragma once
+#include <cstdint>
+#include <functional>
+
+#include <imgui.h>
+
+namespace digitlab::gui {
+
+struct Fonts {
+  ImFont* body = nullptr;
+  ImFont* large = nullptr;  // the top guess
+};
+
+struct WindowOptions {
+  const char* title = "DigitLab";
+  int width = 1280;   // ignored in the browser: the canvas fills the page
+  int height = 800;
+  bool vsync = true;
+};
+
+// Opens the window, creates the GL context and the ImGui context with both
+// backends and the fonts. Returns false (after printing why) on failure.
+bool open_window(const WindowOptions& options, Fonts& fonts);
+void close_window();
+
+// Calls frame() once per display refresh until it returns false or the user
+// closes the window. frame() runs between ImGui::NewFrame and rendering.
+void run_frames(const std::function<bool()>& frame);
+
+// True when the page may use threads (crossOriginIsolated); always true on the desktop.
+bool cross_origin_isolated();
+// True when this build can run the trainer on its own thread here.
+bool threads_available();
+// Runs work() on a short-lived thread at background priority, so threads
+// that work() starts (the trainer's) inherit it and yield the CPU to the
+// interface when cores are scarce. In the browser it simply calls work().
+void run_at_background_priority(const std::function<void()>& work);
+// Frames actually drawn so far (unchanged frames are skipped, see window.cpp).
+std::uint64_t frames_rendered();
+// Seconds since an arbitrary start, monotonic.
+double now_seconds();
+
+}  // namespace digitlab::gui

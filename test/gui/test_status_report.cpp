@@ -1,0 +1,54 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "logic/status_report.h"
+
+using namespace digitlab::gui;
+using nlohmann::json;
+
+TEST_CASE("an empty pad reports no prediction and no probabilities") {
+  StatusReport r;
+  r.pad_rect = {10, 20, 256, 256};
+  const json j = json::parse(status_json(r));
+  CHECK(j["prediction"].is_null());
+  CHECK(j["probabilities"].is_null());
+  CHECK(j["pad_rect"]["x"] == 10);
+  CHECK(j["pad_rect"]["width"] == 256);
+  CHECK(j["model"]["version"].is_null());
+  CHECK(j["training"]["test_accuracy"].is_null());
+}
+
+TEST_CASE("the state JSON carries prediction, training, frames, model and buttons") {
+  StatusReport r;
+  r.prediction = 7;
+  r.probabilities[7] = 0.9f;
+  r.model_name = "default";
+  r.server_version = 3;
+  r.trained = true;
+  r.train_state = "running";
+  r.threaded = false;
+  r.test_accuracy = 0.97;
+  r.cache_size = 512;
+  r.cache_capacity = 1024;
+  r.frame = {100, 16.7, 18.0, 30.0};
+  r.frame_training = {50, 16.7, 19.0, 25.0};
+  r.buttons["start"] = {1, 2, 3, 4};
+  r.messages = {"hello \xff"};  // invalid UTF-8 must not break the JSON
+  const json j = json::parse(status_json(r));
+  CHECK(j["prediction"] == 7);
+  CHECK(j["probabilities"].size() == 10);
+  CHECK(j["probabilities"][7].get<double>() == Approx(0.9));
+  CHECK(j["model"]["name"] == "default");
+  CHECK(j["model"]["version"] == 3);
+  CHECK(j["model"]["trained"] == true);
+  CHECK(j["training"]["state"] == "running");
+  CHECK(j["training"]["threaded"] == false);
+  CHECK(j["training"]["test_accuracy"].get<double>() == Approx(0.97));
+  CHECK(j["data"]["cache_fill"].get<double>() == Approx(0.5));
+  CHECK(j["frame_ms"]["p95"].get<double>() == Approx(18.0));
+  CHECK(j["frame_ms"]["count"] == 100);
+  CHECK(j["frame_ms_training"]["p95"].get<double>() == Approx(19.0));
+  CHECK(j["buttons"]["start"]["height"] == 4);
+  CHECK(j["messages"].size() == 1);
+}
