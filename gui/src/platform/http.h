@@ -39,8 +39,7 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   void send(HttpRequest request, HttpCallback done);
-  void poll();              // runs the callbacks of completed requests
-  int in_flight() const;    // sent and not yet handed to poll()
+  void poll();  // runs the callbacks of completed requests
   const std::string& base_url() const { return base_url_; }
 
   struct Impl;  // defined by the platform's source file

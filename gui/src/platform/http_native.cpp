@@ -24,7 +24,6 @@ struct HttpClient::Impl {
   std::condition_variable wake;
   std::deque<Job> queued;
   std::deque<Job> finished;
-  int in_flight = 0;
   bool stopping = false;
   std::vector<std::thread> workers;
 
@@ -89,7 +88,6 @@ void HttpClient::send(HttpRequest request, HttpCallback done) {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->queued.push_back({std::move(request), std::move(done), {}});
-    ++impl_->in_flight;
   }
   impl_->wake.notify_one();
 }
@@ -99,14 +97,8 @@ void HttpClient::poll() {
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     done.swap(impl_->finished);
-    impl_->in_flight -= static_cast<int>(done.size());
   }
   for (auto& job : done) job.done(job.response);
-}
-
-int HttpClient::in_flight() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->in_flight;
 }
 
 }  // namespace digitlab::gui

@@ -40,7 +40,6 @@ struct HttpClient::Impl {
     HttpResponse response;
   };
   std::deque<Finished> finished;
-  int in_flight = 0;
 };
 
 namespace {
@@ -87,17 +86,13 @@ void HttpClient::send(HttpRequest request, HttpCallback done) {
   attr.userData = pending;
   attr.onsuccess = on_complete;
   attr.onerror = on_complete;  // HTTP errors carry a status and a JSON body too
-  ++impl_->in_flight;
   emscripten_fetch(&attr, (base_url_ + pending->request.path).c_str());
 }
 
 void HttpClient::poll() {
   std::deque<Impl::Finished> done;
   done.swap(impl_->finished);
-  impl_->in_flight -= static_cast<int>(done.size());
   for (auto& f : done) f.done(f.response);
 }
-
-int HttpClient::in_flight() const { return impl_->in_flight; }
 
 }  // namespace digitlab::gui
