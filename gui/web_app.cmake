@@ -62,25 +62,15 @@ function(add_single_thread_twin target twin links)
   drop_pthread(${twin})
 endfunction()
 
-# SDL2 without threads: built once from the set-up's SDL2 source into the cache.
+# SDL2 without threads, built once by scripts/setup.sh into the cache.
 set(sdl2_web_st "${DIGITLAB_CACHE}/sdl2-web-st-2.26.5")
+if(NOT EXISTS "${sdl2_web_st}/lib/libSDL2.a")
+  message(FATAL_ERROR "single-thread SDL2 for the web not found in ${sdl2_web_st}: run scripts/setup.sh")
+endif()
 add_library(digitlab_sdl2_st INTERFACE)
 target_include_directories(digitlab_sdl2_st SYSTEM INTERFACE "${sdl2_web_st}/include/SDL2")
 target_link_libraries(digitlab_sdl2_st INTERFACE "${sdl2_web_st}/lib/libSDL2.a")
 add_single_thread_twin(digitlab_imgui digitlab_imgui_st digitlab_sdl2_st)
-if(NOT EXISTS "${sdl2_web_st}/lib/libSDL2.a")
-  include(ExternalProject)
-  ExternalProject_Add(sdl2_web_st_build
-    SOURCE_DIR "${DIGITLAB_CACHE}/libsdl2-2.26.5"
-    BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/sdl2-web-st"
-    INSTALL_DIR "${sdl2_web_st}"
-    CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE} -DCMAKE_BUILD_TYPE=Release
-               -DCMAKE_INSTALL_PREFIX=<INSTALL_DIR> -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF
-               -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF -DSDL_AUDIO=OFF -DSDL_HAPTIC=OFF -DSDL_JOYSTICK=OFF
-               -DSDL_SENSOR=OFF -DSDL_POWER=OFF
-    BUILD_BYPRODUCTS "${sdl2_web_st}/lib/libSDL2.a")
-  add_dependencies(digitlab_imgui_st sdl2_web_st_build)
-endif()
 
 add_single_thread_twin(digitlab_core digitlab_core_st digitlab_headers)
 add_single_thread_twin(digitlab_gui_logic digitlab_gui_logic_st "digitlab_core_st;digitlab_headers")

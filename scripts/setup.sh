@@ -20,7 +20,7 @@ packages=(
   xtensor-dev xtl-dev libxsimd-dev libopenblas-dev
   nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev
   catch2 clang-14 libclang-rt-14-dev
-  xvfb xauth imagemagick chromium wrk
+  xvfb xauth imagemagick chromium wrk fonts-dejavu-core
   dataset-fashion-mnist
 )
 missing=()
@@ -64,19 +64,24 @@ SRC
   tar -xzf "$apt_dir"/archives/libsdl2_2.26.5*.orig.tar.gz -C "$sdl_src" --strip-components=1
 fi
 
-# --- SDL2 for WebAssembly (static, -pthread) -------------------------------
-sdl_web="$cache/sdl2-web-2.26.5"
-if [ ! -f "$sdl_web/lib/libSDL2.a" ]; then
-  log "building SDL2 for WebAssembly (a few minutes, once)"
-  rm -rf "$cache/sdl2-web-build"
-  emcmake cmake -S "$sdl_src" -B "$cache/sdl2-web-build" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_FLAGS=-pthread -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
-    -DSDL_AUDIO=OFF -DSDL_HAPTIC=OFF -DSDL_JOYSTICK=OFF -DSDL_SENSOR=OFF -DSDL_POWER=OFF \
-    -DCMAKE_INSTALL_PREFIX="$sdl_web" >"$cache/sdl2-web-build.log" 2>&1
-  cmake --build "$cache/sdl2-web-build" -j"$(nproc)" >>"$cache/sdl2-web-build.log" 2>&1
-  cmake --install "$cache/sdl2-web-build" >>"$cache/sdl2-web-build.log" 2>&1
-  rm -rf "$cache/sdl2-web-build"
-fi
+# --- SDL2 for WebAssembly, twice ---------------------------------------------
+# With -pthread for the app proper, and without threads for the single-thread
+# build that pages without cross-origin isolation load (gui/web_app.cmake).
+build_web_sdl2() {  # $1: install prefix, then extra CMake arguments
+  local prefix=$1 work="$cache/sdl2-web-build"
+  shift
+  [ -f "$prefix/lib/libSDL2.a" ] && return
+  log "building SDL2 for WebAssembly into ${prefix##*/} (a few minutes, once)"
+  rm -rf "$work"
+  emcmake cmake -S "$sdl_src" -B "$work" -DCMAKE_BUILD_TYPE=Release -DSDL_SHARED=OFF -DSDL_STATIC=ON \
+    -DSDL_TEST=OFF -DSDL_AUDIO=OFF -DSDL_HAPTIC=OFF -DSDL_JOYSTICK=OFF -DSDL_SENSOR=OFF -DSDL_POWER=OFF \
+    -DCMAKE_INSTALL_PREFIX="$prefix" "$@" >"$work.log" 2>&1
+  cmake --build "$work" -j"$(nproc)" >>"$work.log" 2>&1
+  cmake --install "$work" >>"$work.log" 2>&1
+  rm -rf "$work"
+}
+build_web_sdl2 "$cache/sdl2-web-2.26.5" -DCMAKE_C_FLAGS=-pthread
+build_web_sdl2 "$cache/sdl2-web-st-2.26.5" -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF
 
 # --- Header-only packages for em++ -----------------------------------------
 # em++ must never see /usr/include (it would pull glibc headers), so the

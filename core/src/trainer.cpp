@@ -7,7 +7,14 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <thread>
+
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "rng.h"
 
@@ -17,6 +24,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kPublishSeconds = 0.05;  // progress and weights reach readers at 20 Hz
 constexpr std::size_t kMaxPersonal = 256;
+
+// Linux keeps a nice value per thread: raising this thread's leaves the rest
+// of the process (an interface thread) at its own priority.
+void lower_this_thread_priority() {
+#if defined(__linux__) && !defined(__EMSCRIPTEN__)
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+#endif
+}
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -106,6 +121,8 @@ struct Trainer::Impl {
   std::vector<MetricPoint> history;
   std::vector<EvalPoint> evals;
   std::shared_ptr<const EvalResult> last_eval;
+  std::optional<Evaluation> evaluation;  // under way: whole at once when threaded, sliced otherwise
+  double evaluation_epoch = 0;
   std::uint64_t record_every = 0;
   double point_loss = 0;
   std::uint64_t point_correct = 0, point_count = 0;
@@ -136,7 +153,11 @@ struct Trainer::Impl {
     if (config.epoch_size == 0) config.epoch_size = train ? train->size() : 60000;
     reset_run_data();
     publish(true);
-    if (threaded) worker = std::thread([this] { loop(); });
+    if (threaded)
+      worker = std::thread([this] {
+        if (config.background_priority) lower_this_thread_priority();
+        loop();
+      });
   }
 
   ~Impl() {
@@ -186,6 +207,7 @@ struct Trainer::Impl {
   void run_slice(double budget_ms) {
     const Clock::time_point start = Clock::now();
     run_commands();
+    advance_evaluation(Trainer::kEvalSliceSamples);
     while (active() && seconds_since(start) * 1000.0 < budget_ms) {
       train_batch();
       if (starved) break;  // the cache is empty: try again next slice
@@ -205,6 +227,7 @@ struct Trainer::Impl {
     history.clear();
     evals.clear();
     last_eval.reset();
+    evaluation.reset();
     record_every = std::max<std::uint64_t>(1, config.history_every);
     restart_point();
   }
@@ -306,13 +329,27 @@ struct Trainer::Impl {
     restart_point();
   }
 
+  // Starts an evaluation of the current weights on the test set.
   void run_evaluation() {
     if (!test || test->size() == 0) return;
-    auto result = std::make_shared<EvalResult>(evaluate(learner.net(), *test));
-    evals.push_back({epoch(), static_cast<float>(result->accuracy), static_cast<float>(result->loss)});
+    if (evaluation) advance_evaluation(evaluation->result().count);  // never drop one still under way
+    evaluation.emplace(learner.net(), test);
+    evaluation_epoch = epoch();
+    if (threaded) advance_evaluation(test->size());
+  }
+
+  void advance_evaluation(std::size_t samples) {
+    if (!evaluation) return;
+    evaluation->advance(samples);
+    if (!evaluation->done()) return;
+    auto result = std::make_shared<const EvalResult>(evaluation->result());
+    evaluation.reset();
+    evals.push_back({evaluation_epoch, static_cast<float>(result->accuracy), static_cast<float>(result->loss)});
     if (evals.size() >= Trainer::kHistoryPoints)
       compact(evals, [](const EvalPoint&, const EvalPoint& b) { return b; });
     last_eval = std::move(result);
+    weights_changed = true;  // republish the snapshot: its metadata carries the accuracy
+    publish(true);
   }
 
   void replace_weights(Mlp net, bool is_trained, std::uint64_t seen) {
@@ -358,6 +395,7 @@ struct Trainer::Impl {
     p->state = state;
     p->threaded = threaded;
     p->starved = starved && active();
+    p->evaluating = evaluation.has_value();
     p->epoch = epoch();
     p->total_epochs = config.hyper.epochs;
     p->samples_seen = samples_seen;

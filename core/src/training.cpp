@@ -68,25 +68,22 @@ BatchStats Learner::train_batch(const float* images, const std::uint8_t* labels,
   return stats;
 }
 
-EvalResult evaluate(const Mlp& net, const Dataset& data) {
-  EvalResult result;
-  result.count = data.size();
-  result.predicted.resize(data.size());
-  if (data.size() == 0) return result;
+namespace {
+// Accumulates predictions, confusion, loss and hits of samples [begin, end).
+void evaluate_range(const Mlp& net, const Dataset& data, std::size_t begin, std::size_t end, EvalResult& result,
+                    double& loss_sum, std::size_t& correct) {
   constexpr int kChunk = 256;
   int widest = 0;
   for (int s : net.sizes) widest = std::max(widest, s);
   std::vector<float> a(static_cast<std::size_t>(kChunk) * widest), b(a.size()), logp(kChunk * kClasses);
-  double loss = 0;
-  std::size_t correct = 0;
-  for (std::size_t start = 0; start < data.size(); start += kChunk) {
-    const int n = static_cast<int>(std::min<std::size_t>(kChunk, data.size() - start));
+  for (std::size_t start = begin; start < end; start += kChunk) {
+    const int n = static_cast<int>(std::min<std::size_t>(kChunk, end - start));
     for (int r = 0; r < n; ++r) image_to_unit(data.image(start + r), b.data() + r * kImagePixels);
     scale_input(a.data(), b.data(), n, net);
     const float* logits = mlp_forward(net, n, a.data(), b.data());
     const std::uint8_t* labels = data.labels.data() + start;
     int hits = 0;
-    loss += static_cast<double>(log_softmax_nll_forward(logp.data(), logits, labels, n, kClasses, &hits)) * n;
+    loss_sum += static_cast<double>(log_softmax_nll_forward(logp.data(), logits, labels, n, kClasses, &hits)) * n;
     correct += hits;
     for (int r = 0; r < n; ++r) {
       const int guess = argmax10(logp.data() + r * kClasses);
@@ -94,9 +91,33 @@ EvalResult evaluate(const Mlp& net, const Dataset& data) {
       ++result.confusion[labels[r]][guess];
     }
   }
-  result.accuracy = static_cast<double>(correct) / data.size();
-  result.loss = loss / data.size();
+  const std::size_t seen = end;  // ranges are evaluated in order from 0
+  if (seen > 0) {
+    result.accuracy = static_cast<double>(correct) / seen;
+    result.loss = loss_sum / seen;
+  }
+}
+}  // namespace
+
+EvalResult evaluate(const Mlp& net, const Dataset& data) {
+  EvalResult result;
+  result.count = data.size();
+  result.predicted.resize(data.size());
+  double loss_sum = 0;
+  std::size_t correct = 0;
+  evaluate_range(net, data, 0, data.size(), result, loss_sum, correct);
   return result;
+}
+
+Evaluation::Evaluation(Mlp net, std::shared_ptr<const Dataset> data) : net_(std::move(net)), data_(std::move(data)) {
+  result_.count = data_->size();
+  result_.predicted.resize(data_->size());
+}
+
+void Evaluation::advance(std::size_t max_samples) {
+  const std::size_t end = std::min(data_->size(), next_ + max_samples);
+  evaluate_range(net_, *data_, next_, end, result_, loss_sum_, correct_);
+  next_ = end;
 }
 
 }  // namespace digitlab

@@ -193,7 +193,9 @@ TEST_CASE("training from a client-filled sample cache, in main-loop slices", "[t
   }
   CHECK(cache->size() == 1000);
   CHECK(cache->samples_added() == 3000);
-  for (int i = 0; i < 2000 && trainer.progress()->state != RunState::finished; ++i) trainer.run_slice(4);
+  // The last evaluation finishes in slices after the run does.
+  auto done = [&] { return trainer.progress()->state == RunState::finished && !trainer.progress()->evaluating; };
+  for (int i = 0; i < 3000 && !done(); ++i) trainer.run_slice(4);
   const auto p = trainer.progress();
   CHECK(p->state == RunState::finished);
   CHECK_FALSE(p->starved);
@@ -233,4 +235,23 @@ TEST_CASE("metric histories stay bounded over a long run", "[trainer]") {
   CHECK(p->history.size() > Trainer::kHistoryPoints / 4);
   // Compaction keeps the whole run: the first point stays near the start.
   CHECK(p->history.front().epoch < 0.1 * p->history.back().epoch);
+}
+
+TEST_CASE("in main-loop mode an evaluation is spread over slices", "[trainer]") {
+  const auto test_set = test::mnist("test");
+  Trainer trainer(small_config(), small_train(), test_set, /*threaded=*/false);
+  trainer.evaluate_now();
+  const std::size_t slices_needed = (test_set->size() + Trainer::kEvalSliceSamples - 1) / Trainer::kEvalSliceSamples;
+  for (std::size_t i = 0; i + 1 < slices_needed; ++i) {
+    trainer.run_slice(1);
+    REQUIRE(trainer.progress()->evals.empty());  // each slice evaluates one piece only
+  }
+  trainer.run_slice(1);
+  const auto p = trainer.progress();
+  REQUIRE(p->evals.size() == 1);
+  // Pieced together, it is the same evaluation as in one go.
+  const EvalResult whole = evaluate(trainer.snapshot()->model.net, *test_set);
+  CHECK(p->last_eval->accuracy == Approx(whole.accuracy));
+  CHECK(p->last_eval->confusion == whole.confusion);
+  CHECK(p->last_eval->predicted == whole.predicted);
 }

@@ -65,7 +65,7 @@ TEST_CASE("DigitLab's defaults reach 98% and plain SGD tracks PyTorch", "[accura
     config.evaluate_each_epoch = true;
     Trainer trainer(config, test::mnist("train"), test::mnist("test"), false);
     trainer.start();
-    while (trainer.progress()->state != RunState::finished) trainer.run_slice(1000);
+    while (trainer.progress()->state != RunState::finished || trainer.progress()->evaluating) trainer.run_slice(1000);
     return trainer.progress()->evals;
   };
   const auto defaults = train_run(default_trainer_config());

@@ -60,6 +60,9 @@ struct TrainerConfig {
   // Samples per history point at the start; doubles whenever the bounded
   // history is compacted.
   std::uint64_t history_every = 2048;
+  // Run the training thread at a lower OS priority (Linux nice +10), so an
+  // interface on the same cores stays responsive. No effect in the browser.
+  bool background_priority = false;
 };
 
 // DigitLab's default settings: the ones that reach >= 98% on MNIST in 10 epochs.
@@ -90,6 +93,7 @@ struct TrainerProgress {
   RunState state = RunState::idle;
   bool threaded = true;
   bool starved = false;        // running but the sample cache is empty
+  bool evaluating = false;     // an evaluation is under way (main-loop mode spreads it over slices)
   double epoch = 0;            // fractional epochs done in this run
   int total_epochs = 0;
   std::uint64_t samples_seen = 0;  // since the weights were created or loaded
@@ -150,7 +154,9 @@ class Trainer {
   std::shared_ptr<const TrainerProgress> progress() const;
   std::shared_ptr<const ModelSnapshot> snapshot() const;
 
-  // Main-loop mode: process commands and train for about budget_ms.
+  // Main-loop mode: process commands and train for about budget_ms. An
+  // evaluation runs a slice at a time alongside (kEvalSliceSamples per call).
+  static constexpr std::size_t kEvalSliceSamples = 256;
   void run_slice(double budget_ms);
 
  private:

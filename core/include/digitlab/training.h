@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "digitlab/dataset.h"
@@ -28,6 +29,24 @@ struct EvalResult {
 
 // Batched inference over a whole data set.
 EvalResult evaluate(const Mlp& net, const Dataset& data);
+
+// The same evaluation in pieces, on its own copy of the weights, so a caller
+// with a time budget (the main-loop Trainer) can spread it over frames.
+class Evaluation {
+ public:
+  Evaluation(Mlp net, std::shared_ptr<const Dataset> data);
+  void advance(std::size_t max_samples);  // evaluates up to max_samples more
+  bool done() const { return next_ == data_->size(); }
+  const EvalResult& result() const { return result_; }  // complete once done()
+
+ private:
+  Mlp net_;
+  std::shared_ptr<const Dataset> data_;
+  std::size_t next_ = 0;
+  std::size_t correct_ = 0;
+  double loss_sum_ = 0;
+  EvalResult result_;
+};
 
 // Owns a net, its gradients, optimizer state and activation buffers.
 class Learner {

@@ -18,12 +18,12 @@ namespace {
 constexpr std::size_t kCacheSamples = 16384;
 
 // The trainer draws from a local training set when there is one, else from
-// the server-fed cache. Its thread starts at background priority.
-void make_trainer(AppState& app, const TrainerConfig& config, std::shared_ptr<const Dataset> train) {
-  run_at_background_priority([&] {
-    if (train) app.trainer = std::make_unique<Trainer>(config, train, app.data.test, app.threaded);
-    else app.trainer = std::make_unique<Trainer>(config, app.data.cache, app.data.test, app.threaded);
-  });
+// the server-fed cache. Its thread runs at background priority so the
+// interface keeps its frame rate when cores are scarce.
+void make_trainer(AppState& app, TrainerConfig config, std::shared_ptr<const Dataset> train) {
+  config.background_priority = true;
+  if (train) app.trainer = std::make_unique<Trainer>(config, train, app.data.test, app.threaded);
+  else app.trainer = std::make_unique<Trainer>(config, app.data.cache, app.data.test, app.threaded);
 }
 
 void create_local_trainer(AppState& app, const TrainerConfig& config) {

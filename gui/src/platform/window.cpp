@@ -18,9 +18,6 @@
 #include <emscripten.h>
 #else
 #include <SDL_opengl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #endif
 
 namespace digitlab::gui {
@@ -232,8 +229,6 @@ bool frame_once(const std::function<bool()>& frame) {
 }  // namespace
 
 #ifdef __EMSCRIPTEN__
-void run_at_background_priority(const std::function<void()>& work) { work(); }
-
 void run_frames(const std::function<bool()>& frame) {
   static std::function<bool()> the_frame;
   the_frame = frame;
@@ -273,15 +268,6 @@ void run_frames(const std::function<bool()>& frame) {
 bool cross_origin_isolated() { return true; }
 bool threads_available() { return true; }
 
-void run_at_background_priority(const std::function<void()>& work) {
-  // Linux keeps a nice value per thread, and new threads inherit their
-  // creator's; lowering it on a helper thread leaves the UI thread's alone.
-  std::thread helper([&work] {
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-    work();
-  });
-  helper.join();
-}
 #endif
 
 std::uint64_t frames_rendered() { return rendered_frames; }

@@ -35,10 +35,6 @@ void run_frames(const std::function<bool()>& frame);
 bool cross_origin_isolated();
 // True when this build can run the trainer on its own thread here.
 bool threads_available();
-// Runs work() on a short-lived thread at background priority, so threads
-// that work() starts (the trainer's) inherit it and yield the CPU to the
-// interface when cores are scarce. In the browser it simply calls work().
-void run_at_background_priority(const std::function<void()>& work);
 // Frames actually drawn so far (unchanged frames are skipped, see window.cpp).
 std::uint64_t frames_rendered();
 // Seconds since an arbitrary start, monotonic.
