@@ -25,7 +25,6 @@ digitlab::SampleBlock decode(const httplib::Result& res) {
   return digitlab::decode_sample_block(reinterpret_cast<const std::uint8_t*>(res->body.data()), res->body.size());
 }
 
-const httplib::Headers kBinary = {{"Accept", "application/octet-stream"}};
 
 }  // namespace
 

@@ -14,18 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-const httplib::Headers kBinary = {{"Accept", "application/octet-stream"}};
-
-httplib::Result put_json(httplib::Client& client, const std::string& model, const std::string& body,
-                         const httplib::Headers& headers = {}) {
-  return client.Put(("/api/models/" + model + "/weights").c_str(), headers, body, "application/json");
-}
-
-httplib::Result put_binary(httplib::Client& client, const std::string& model, const std::string& body,
-                           const httplib::Headers& headers = {}) {
-  return client.Put(("/api/models/" + model + "/weights").c_str(), headers, body, "application/octet-stream");
-}
-
 // Binary weights with one parameter overwritten and the checksum redone, so
 // only core's value check can catch it.
 std::string binary_with_param(const std::string& binary, std::size_t param, float value) {

@@ -19,13 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-const httplib::Headers kBinary = {{"Accept", "application/octet-stream"}};
-
-httplib::Result put(httplib::Client& client, const std::string& model, const std::string& body,
-                    const httplib::Headers& headers = {}) {
-  return client.Put(("/api/models/" + model + "/weights").c_str(), headers, body, "application/octet-stream");
-}
-
 // All threads leave wait() together, round after round.
 class Barrier {
  public:
@@ -73,9 +66,9 @@ TEST_CASE("versions survive a restart", "[server]") {
     auto client = sandbox.start().client();
     for (int i = 0; i < 3; ++i) {
       bodies.push_back(binary_weights(small_model(10 + i)));
-      REQUIRE(put(client, "keep", bodies.back())->status == 201);
+      REQUIRE(put_binary(client, "keep", bodies.back())->status == 201);
     }
-    REQUIRE(put(client, "other", binary_weights(small_model(20)))->status == 201);
+    REQUIRE(put_binary(client, "other", binary_weights(small_model(20)))->status == 201);
     CHECK(sandbox.server().stop(SIGTERM) == 0);
     CHECK_THAT(sandbox.server().log(), Catch::Contains("caught SIGTERM") && Catch::Contains("stopped"));
   }
@@ -85,7 +78,7 @@ TEST_CASE("versions survive a restart", "[server]") {
   CHECK(client.Get("/api/models/keep/weights")->get_header_value("ETag") == "\"3\"");
   CHECK(body_json(client.Get("/api/models"))["models"].size() == 2);
   // The numbering carries on where it was.
-  CHECK(body_json(put(client, "keep", bodies[0]))["version"] == 4);
+  CHECK(body_json(put_binary(client, "keep", bodies[0]))["version"] == 4);
 }
 
 TEST_CASE("SIGINT while requests are in flight: they finish, then the server exits 0", "[server]") {
@@ -129,7 +122,7 @@ TEST_CASE("SIGKILL during concurrent PUTs loses no acknowledged version", "[serv
       const std::string model = "crash" + std::to_string(t % 2);  // two writers per model
       for (int i = 0; !server_gone; ++i) {
         const std::string body = binary_weights(small_model(1000 * t + i));
-        const auto res = put(client, model, body);
+        const auto res = put_binary(client, model, body);
         if (!res) break;
         if (res->status != 201) continue;
         std::lock_guard<std::mutex> lock(acks_mutex);
@@ -175,7 +168,7 @@ TEST_CASE("concurrent writers racing on one version: exactly one wins each", "[s
   Sandbox sandbox;
   sandbox.start();
   auto setup = sandbox.server().client();
-  REQUIRE(put(setup, "race", binary_weights(small_model(1)))->status == 201);
+  REQUIRE(put_binary(setup, "race", binary_weights(small_model(1)))->status == 201);
 
   constexpr int kWriters = 6;
   constexpr int kRounds = 12;
@@ -189,7 +182,7 @@ TEST_CASE("concurrent writers racing on one version: exactly one wins each", "[s
       for (int round = 0; round < kRounds; ++round) {
         // Everyone read version round+1 and now tries to replace it at once.
         barrier.wait();
-        const auto res = put(client, "race", binary_weights(small_model(100 * round + t)),
+        const auto res = put_binary(client, "race", binary_weights(small_model(100 * round + t)),
                              header("If-Match", "\"" + std::to_string(round + 1) + "\""));
         status[round][t] = res ? res->status : -1;
         if (res && res->status == 201) won[round][t] = body_json(res)["version"];
@@ -216,7 +209,7 @@ TEST_CASE("concurrent writers racing on one version: exactly one wins each", "[s
     blind.emplace_back([&, t] {
       auto client = sandbox.server().client();
       for (int i = 0; i < 5; ++i) {
-        const auto res = put(client, "race", binary_weights(small_model(7000 + 10 * t + i)));
+        const auto res = put_binary(client, "race", binary_weights(small_model(7000 + 10 * t + i)));
         std::lock_guard<std::mutex> lock(versions_mutex);
         versions.push_back(res && res->status == 201 ? body_json(res)["version"].get<std::int64_t>() : -1);
       }

@@ -69,4 +69,14 @@ std::string error_code(const httplib::Result& res) {
 
 httplib::Headers header(const std::string& name, const std::string& value) { return {{name, value}}; }
 
+httplib::Result put_json(httplib::Client& client, const std::string& model, const std::string& body,
+                         const httplib::Headers& headers) {
+  return client.Put(("/api/models/" + model + "/weights").c_str(), headers, body, "application/json");
+}
+
+httplib::Result put_binary(httplib::Client& client, const std::string& model, const std::string& body,
+                           const httplib::Headers& headers) {
+  return client.Put(("/api/models/" + model + "/weights").c_str(), headers, body, "application/octet-stream");
+}
+
 }  // namespace test

@@ -31,4 +31,13 @@ std::string error_code(const httplib::Result& res);
 
 httplib::Headers header(const std::string& name, const std::string& value);
 
+// Accept header that asks for the binary form of an answer.
+inline const httplib::Headers kBinary = {{"Accept", "application/octet-stream"}};
+
+// PUT /api/models/{model}/weights, the body sent as JSON or as binary.
+httplib::Result put_json(httplib::Client& client, const std::string& model, const std::string& body,
+                         const httplib::Headers& headers = {});
+httplib::Result put_binary(httplib::Client& client, const std::string& model, const std::string& body,
+                           const httplib::Headers& headers = {});
+
 }  // namespace test
