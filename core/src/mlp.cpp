@@ -10,6 +10,14 @@
 namespace digitlab {
 
 namespace {
+// {784, hidden..., 10}
+std::vector<int> layer_sizes(const std::vector<int>& hidden) {
+  std::vector<int> sizes{kImagePixels};
+  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+  sizes.push_back(kClasses);
+  return sizes;
+}
+
 std::size_t weight_offset(const std::vector<int>& sizes, int layer) {
   std::size_t offset = 0;
   for (int l = 0; l < layer; ++l)
@@ -38,11 +46,9 @@ void check_hidden_sizes(const std::vector<int>& hidden) {
   for (int h : hidden)
     if (h < 1 || h > 4096)
       throw Error("hidden layer size must be between 1 and 4096, got " + std::to_string(h));
-  std::vector<int> sizes{kImagePixels};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  sizes.push_back(kClasses);
-  if (param_count(sizes) > kMaxParams)
-    throw Error("the net would have " + std::to_string(param_count(sizes)) + " parameters, more than the " +
+  const std::size_t count = param_count(layer_sizes(hidden));
+  if (count > kMaxParams)
+    throw Error("the net would have " + std::to_string(count) + " parameters, more than the " +
                 std::to_string(kMaxParams) + " supported");
 }
 
@@ -58,9 +64,7 @@ Mlp make_mlp(const std::vector<int>& hidden, std::uint64_t seed, float input_mea
              float input_std, Init init) {
   check_hidden_sizes(hidden);
   Mlp net;
-  net.sizes.push_back(kImagePixels);
-  net.sizes.insert(net.sizes.end(), hidden.begin(), hidden.end());
-  net.sizes.push_back(kClasses);
+  net.sizes = layer_sizes(hidden);
   net.params.assign(param_count(net.sizes), 0.0f);
   net.input_mean = input_mean;
   net.input_std = input_std;

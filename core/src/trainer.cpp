@@ -115,7 +115,7 @@ struct Trainer::Impl {
   Dataset personal;
   std::size_t personal_cursor = 0;
   float teach_loss = -1;
-  std::vector<std::uint8_t> batch_bytes, batch_labels;
+  std::vector<std::uint8_t> batch_bytes, batch_labels;  // batch_bytes: scratch for cache draws
   std::vector<float> batch_pixels;
   // history
   std::vector<MetricPoint> history;
@@ -126,7 +126,6 @@ struct Trainer::Impl {
   std::uint64_t record_every = 0;
   double point_loss = 0;
   std::uint64_t point_correct = 0, point_count = 0;
-  Clock::time_point point_start = Clock::now();
   double point_busy_s = 0;  // time spent training since the point started
   float samples_per_s = 0, last_loss = 0, last_accuracy = 0;
   // publishing
@@ -256,30 +255,32 @@ struct Trainer::Impl {
     point_loss = 0;
     point_correct = point_count = 0;
     point_busy_s = 0;
-    point_start = Clock::now();
   }
 
   double epoch() const { return static_cast<double>(run_samples) / config.epoch_size; }
 
+  // Fills batch_pixels [n, 784] and batch_labels [n]; false when the cache is empty.
   bool fill_batch(int n) {
-    batch_bytes.resize(static_cast<std::size_t>(n) * kImagePixels);
+    const std::size_t n_pixels = static_cast<std::size_t>(n) * kImagePixels;
     batch_labels.resize(n);
-    batch_pixels.resize(batch_bytes.size());
+    batch_pixels.resize(n_pixels);
     if (train) {
       for (int i = 0; i < n; ++i) {
         if (cursor == order.size()) shuffle();
         const std::uint32_t idx = order[cursor++];
-        std::copy_n(train->image(idx), kImagePixels, &batch_bytes[static_cast<std::size_t>(i) * kImagePixels]);
+        image_to_unit(train->image(idx), &batch_pixels[static_cast<std::size_t>(i) * kImagePixels]);
         batch_labels[i] = train->labels[idx];
       }
-    } else if (!cache->draw(n, rng, batch_bytes.data(), batch_labels.data())) {
-      return false;
+    } else {
+      batch_bytes.resize(n_pixels);  // the cache hands out bytes, copied under its lock
+      if (!cache->draw(n, rng, batch_bytes.data(), batch_labels.data())) return false;
+      for (int i = 0; i < n; ++i)
+        image_to_unit(&batch_bytes[static_cast<std::size_t>(i) * kImagePixels],
+                      &batch_pixels[static_cast<std::size_t>(i) * kImagePixels]);
     }
-    for (int i = 0; i < n; ++i) image_to_unit(&batch_bytes[static_cast<std::size_t>(i) * kImagePixels], &batch_pixels[static_cast<std::size_t>(i) * kImagePixels]);
     if (personal.size() > 0) {  // one personal drawing per batch teaches the user's hand
       const std::size_t p = personal_cursor++ % personal.size();
-      float* last = &batch_pixels[static_cast<std::size_t>(n - 1) * kImagePixels];
-      image_to_unit(personal.image(p), last);
+      image_to_unit(personal.image(p), &batch_pixels[static_cast<std::size_t>(n - 1) * kImagePixels]);
       batch_labels[n - 1] = personal.labels[p];
     }
     return true;

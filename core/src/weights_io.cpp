@@ -86,6 +86,16 @@ std::string text(const Json& obj, const char* key, const char* where) {
   return v.get<std::string>();
 }
 
+// Layer sizes and input scaling of a net, whatever its parameters hold.
+// `who` starts the message ("weights" while parsing a file, "model" otherwise).
+void check_architecture(const Mlp& net, const char* who) {
+  if (net.sizes.size() < 2 || net.sizes.front() != kImagePixels || net.sizes.back() != kClasses)
+    throw Error(std::string(who) + ": architecture must start at 784 inputs and end at 10 outputs");
+  check_hidden_sizes(net.hidden());
+  if (!std::isfinite(net.input_mean) || !std::isfinite(net.input_std) || net.input_std <= 0.0f)
+    throw Error(std::string(who) + ": input scaling must be finite with a positive std");
+}
+
 // Reads format, version, architecture and training. The net's params stay
 // empty: callers check that the data really holds that many values before
 // allocating, so a small body cannot make the parser allocate a huge net.
@@ -105,14 +115,11 @@ ModelFile header_from_json(const Json& j) {
     if (!s.is_number_integer()) throw Error("weights: architecture.sizes must be integers");
     f.net.sizes.push_back(static_cast<int>(s.get<std::int64_t>()));
   }
-  if (f.net.sizes.front() != kImagePixels || f.net.sizes.back() != kClasses)
-    throw Error("weights: architecture must start at 784 inputs and end at 10 outputs");
-  check_hidden_sizes(f.net.hidden());
   if (text(arch, "weight_layout", "architecture") != "in_out")
     throw Error("weights: unsupported weight_layout (expected in_out)");
   f.net.input_mean = number(arch, "input_mean", "architecture");
   f.net.input_std = number(arch, "input_std", "architecture");
-  if (f.net.input_std <= 0.0f) throw Error("weights: architecture.input_std must be positive");
+  check_architecture(f.net, "weights");
 
   if (j.contains("training")) {
     const Json& t = j.at("training");
@@ -158,14 +165,10 @@ Json parse_json(const char* data, std::size_t size) {
 }  // namespace
 
 void check_model(const Mlp& net) {
-  if (net.sizes.size() < 2 || net.sizes.front() != kImagePixels || net.sizes.back() != kClasses)
-    throw Error("model: architecture must start at 784 inputs and end at 10 outputs");
-  check_hidden_sizes(net.hidden());
+  check_architecture(net, "model");
   if (net.params.size() != param_count(net.sizes))
     throw Error("model: " + std::to_string(net.params.size()) + " parameters, architecture needs " +
                 std::to_string(param_count(net.sizes)));
-  if (!std::isfinite(net.input_mean) || !std::isfinite(net.input_std) || net.input_std <= 0.0f)
-    throw Error("model: input scaling must be finite with a positive std");
   for (std::size_t i = 0; i < net.params.size(); ++i)
     if (!std::isfinite(net.params[i]))
       throw Error("model: parameter " + std::to_string(i) + " is NaN or infinite");
