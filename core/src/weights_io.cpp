@@ -284,14 +284,14 @@ ModelFile weights_from_bytes(const std::uint8_t* data, std::size_t size) {
   return weights_from_json(std::string(reinterpret_cast<const char*>(data), size));
 }
 
-void save_weights(const std::string& path, const ModelFile& f) {
-  const bool binary = path.size() >= 4 && path.compare(path.size() - 4, 4, ".bin") == 0;
-  std::vector<std::uint8_t> bytes;
-  if (binary) bytes = weights_to_binary(f);
-  else {
-    const std::string json = weights_to_json(f);
-    bytes.assign(json.begin(), json.end());
-  }
+std::vector<std::uint8_t> weights_file_bytes(const std::string& file_name, const ModelFile& f) {
+  const bool binary = file_name.size() >= 4 && file_name.compare(file_name.size() - 4, 4, ".bin") == 0;
+  if (binary) return weights_to_binary(f);
+  const std::string json = weights_to_json(f);
+  return {json.begin(), json.end()};
+}
+
+void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -304,6 +304,8 @@ void save_weights(const std::string& path, const ModelFile& f) {
     throw Error(path + ": cannot replace file");
   }
 }
+
+void save_weights(const std::string& path, const ModelFile& f) { write_file_atomically(path, weights_file_bytes(path, f)); }
 
 ModelFile load_weights(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -43,7 +43,15 @@ ModelFile weights_from_binary(const std::uint8_t* data, std::size_t size);
 // Picks the format by content (binary magic "DLWB" or JSON).
 ModelFile weights_from_bytes(const std::uint8_t* data, std::size_t size);
 
-// Whole files. save_weights picks binary for a ".bin" path, JSON otherwise,
+// The bytes of a weight file by its name: binary for a ".bin" name, JSON
+// otherwise (save_weights, and the browser's download, which has no path).
+std::vector<std::uint8_t> weights_file_bytes(const std::string& file_name, const ModelFile& file);
+
+// Writes bytes through a temporary file + rename, so a crash never leaves
+// half a file. Throws Error naming the path.
+void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+// Whole files. save_weights picks the format as weights_file_bytes does,
 // and writes through a temporary file + rename so a crash never leaves half a file.
 void save_weights(const std::string& path, const ModelFile& file);
 ModelFile load_weights(const std::string& path);

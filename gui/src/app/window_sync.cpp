@@ -129,15 +129,7 @@ void server_job(AppState& app) {
 void weight_files(AppState& app) {
   SyncState& s = app.sync;
   const auto save = [&app](const std::string& path) {
-    const ModelFile& model = app.snapshot->model;
-    const bool binary = path.size() > 4 && path.compare(path.size() - 4, 4, ".bin") == 0;
-    std::vector<std::uint8_t> bytes;
-    if (binary) bytes = weights_to_binary(model);
-    else {
-      const std::string json = weights_to_json(model);
-      bytes.assign(json.begin(), json.end());
-    }
-    const std::string error = save_file(path, bytes);
+    const std::string error = save_file(path, weights_file_bytes(path, app.snapshot->model));
     app.log.add(error.empty() ? "saved weights to " + path : error);
   };
   const auto load = [&app](const std::string& path) {

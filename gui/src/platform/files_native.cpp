@@ -1,4 +1,5 @@
-#include <cstdio>
+#include <digitlab/weights_io.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -7,14 +8,12 @@
 namespace digitlab::gui {
 
 std::string save_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return "cannot write " + temporary;
+  try {
+    write_file_atomically(path, bytes);
+    return {};
+  } catch (const Error& e) {
+    return e.what();
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) return "cannot rename " + temporary + " to " + path;
-  return {};
 }
 
 void open_file(const std::string& path, FileLoaded done) {
