@@ -29,6 +29,13 @@ TrainerConfig small_config() {
   return c;
 }
 
+// A run that goes on until the test stops it.
+TrainerConfig endless_config() {
+  TrainerConfig c = small_config();
+  c.hyper.epochs = 1000;
+  return c;
+}
+
 std::shared_ptr<const Dataset> small_train() {
   static auto d = std::make_shared<const Dataset>(test::head(*test::mnist("train"), 4096));
   return d;
@@ -61,8 +68,7 @@ TEST_CASE("trainer runs a whole run on its thread and evaluates each epoch", "[t
 }
 
 TEST_CASE("pause holds the weights, resume and stop act at the next batch", "[trainer]") {
-  TrainerConfig c = small_config();
-  c.hyper.epochs = 1000;
+  TrainerConfig c = endless_config();
   Trainer trainer(c, small_train(), nullptr);
   trainer.start();
   REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > 2000; }));
@@ -87,8 +93,7 @@ TEST_CASE("pause holds the weights, resume and stop act at the next batch", "[tr
 }
 
 TEST_CASE("hyperparameters change live; a new architecture resets", "[trainer]") {
-  TrainerConfig c = small_config();
-  c.hyper.epochs = 1000;
+  TrainerConfig c = endless_config();
   Trainer trainer(c, small_train(), nullptr);
   trainer.start();
   Hyperparameters h = c.hyper;
@@ -120,8 +125,7 @@ TEST_CASE("hyperparameters change live; a new architecture resets", "[trainer]")
 }
 
 TEST_CASE("readers never see a torn snapshot and never wait", "[trainer]") {
-  TrainerConfig c = small_config();
-  c.hyper.epochs = 1000;
+  TrainerConfig c = endless_config();
   Trainer trainer(c, small_train(), nullptr);
   trainer.start();
   std::atomic<bool> done{false};
@@ -222,9 +226,8 @@ TEST_CASE("teaching a drawing lowers its loss; personal samples are mixed in", "
 }
 
 TEST_CASE("metric histories stay bounded over a long run", "[trainer]") {
-  TrainerConfig c = small_config();
+  TrainerConfig c = endless_config();
   c.history_every = 64;  // one point per batch, so the bound is hit quickly
-  c.hyper.epochs = 1000;
   c.evaluate_each_epoch = false;
   Trainer trainer(c, small_train(), nullptr);
   trainer.start();
