@@ -76,11 +76,17 @@ TEST_CASE("invalid JSON weights are rejected with a clear message", "[weights]")
   CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"version\":1", "\"version\":2")),
                     Catch::Contains("unsupported format version 2"));
   CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"sizes\":[784,16,8,10]", "\"sizes\":[784,16,9,10]")),
+                    Catch::Contains("layer 1 weights must hold 144 numbers, has 128"));
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"in\":16,\"out\":8", "\"in\":8,\"out\":16")),
                     Catch::Contains("shape"));
   CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"sizes\":[784,16,8,10]", "\"sizes\":[100,16,8,10]")),
                     Catch::Contains("784 inputs"));
   CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"bias\":[", "\"bias\":[null,")),
-                    Catch::Contains("must hold"));
+                    Catch::Contains("bias[0] is not a number"));
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"bias\":[", "\"bias\":[0.5,")),
+                    Catch::Contains("bias must hold 16 numbers, has more"));
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"bias\":[", "\"bias\":[[1],")),
+                    Catch::Contains("not a number"));
   const auto first_bias = good.find("\"bias\":[") + 8;
   std::string nan_value = good;
   nan_value.replace(first_bias, good.find_first_of(",]", first_bias) - first_bias, "null");
@@ -120,6 +126,91 @@ TEST_CASE("a small body claiming a huge net is refused before anything is alloca
   auto with_sizes = [&](const std::string& sizes) { return replace_once(header, "SIZES", sizes); };
   CHECK_THROWS_WITH(weights_from_json(with_sizes("[784,4096,4096,4096,4096,4096,4096,4096,4096,10]")),
                     Catch::Contains("more than the"));
-  CHECK_THROWS_WITH(weights_from_json(with_sizes("[784,4096,2048,10]")), Catch::Contains("expected 3 layers"));
+  CHECK_THROWS_WITH(weights_from_json(with_sizes("[784,4096,2048,10]")), Catch::Contains("cannot hold the 11626506"));
   CHECK_THROWS_AS(make_mlp({4096, 4096, 4096}, 1), Error);
+}
+
+TEST_CASE("the JSON renderer hands out pieces that join to the whole text", "[weights]") {
+  ModelFile f = sample_file();
+  f.net.params[7] = -0.0f;
+  f.net.params[8] = 100.0f;
+  const std::string whole = weights_to_json(f);
+  WeightsJsonRenderer renderer(f);
+  std::string joined, piece;
+  std::size_t pieces = 0;
+  while (true) {
+    piece.clear();
+    const bool more = renderer.next(piece, 1000);
+    CHECK(piece.size() < 1000 + 4096);  // a piece ends within one literal or number past the limit
+    joined += piece;
+    ++pieces;
+    if (!more) break;
+  }
+  CHECK(pieces > 10);
+  CHECK(joined == whole);
+  // Rendered straight from the binary bytes, without a model in between.
+  const auto bin = weights_to_binary(f);
+  WeightsJsonRenderer from_binary = WeightsJsonRenderer::from_binary(bin.data(), bin.size());
+  std::string direct;
+  while (from_binary.next(direct)) {
+  }
+  CHECK(direct == whole);
+  const ModelFile back = weights_from_json(whole);
+  CHECK(std::signbit(back.net.params[7]));  // "-0.0", not the integer 0
+  CHECK(back.net.params == f.net.params);
+  auto flipped = bin;
+  flipped[bin.size() / 2] ^= 1;
+  CHECK_THROWS_WITH(WeightsJsonRenderer::from_binary(flipped.data(), flipped.size()), Catch::Contains("checksum"));
+}
+
+TEST_CASE("layers listed before the architecture still read back", "[weights]") {
+  const ModelFile f = sample_file();
+  const std::string json = weights_to_json(f);
+  const auto layers = json.find(",\"layers\":");
+  REQUIRE(layers != std::string::npos);
+  // {"layers":[...],<header fields>}
+  const std::string reordered =
+      "{" + json.substr(layers + 1, json.size() - 1 - (layers + 1)) + "," + json.substr(1, layers - 1) + "}";
+  REQUIRE(reordered.find("\"layers\"") < reordered.find("\"architecture\""));
+  check_same(f, weights_from_json(reordered));
+}
+
+TEST_CASE("hostile JSON weights are refused early with a clear message", "[weights]") {
+  const std::string good = weights_to_json(sample_file());
+  // 60,000 levels used to overflow the stack when the message dumped the value.
+  const std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"version\":1", "\"version\":" + deep)),
+                    Catch::Contains("nested deeper than 32 levels"));
+  CHECK_THROWS_WITH(weights_from_json(std::string(30u << 20, '[')), Catch::Contains("nested deeper than 32 levels"));
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"version\":1", "\"version\":{\"a\":[1]}")),
+                    Catch::Contains("unsupported format version of type object"));
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"note\":\"unit test\"",
+                                                   "\"note\":\"" + std::string(1 << 20, 'x') + "\"")),
+                    Catch::Contains("longer than 4096 bytes"));
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"note\":\"unit test\"",
+                                                   "\"note\":\"" + std::string(2000, 'x') + "\"")),
+                    Catch::Contains("'note' in training is longer than 1024 bytes"));
+  std::string many = "[";
+  for (int i = 0; i < 5000; ++i) many += "1,";
+  many += "1]";
+  CHECK_THROWS_WITH(weights_from_json(replace_once(good, "\"note\":\"unit test\"", "\"extra\":" + many)),
+                    Catch::Contains("more than 1024 items"));
+}
+
+TEST_CASE("out-of-range metadata is refused, never narrowed", "[weights]") {
+  const std::string good = weights_to_json(sample_file());
+  const auto refused = [&](const std::string& from, const std::string& to, const char* message) {
+    INFO(to);
+    CHECK_THROWS_WITH(weights_from_json(replace_once(good, from, to)), Catch::Contains(message));
+  };
+  refused("\"sizes\":[784,16,8,10]", "\"sizes\":[784,4294967312,8,10]", "architecture.sizes must be an integer");
+  refused("\"batch_size\":32", "\"batch_size\":1e30", "batch_size must be an integer");
+  refused("\"batch_size\":32", "\"batch_size\":-3", "batch_size must be an integer");
+  refused("\"test_accuracy\":0.9731", "\"test_accuracy\":5", "'test_accuracy' in training must be from -1 to 1");
+  refused("\"test_accuracy\":0.9731", "\"test_accuracy\":-0.5", "never evaluated");
+  refused("\"lr\":0.002", "\"lr\":-1", "learning rate");
+  refused("\"input_std\":0.3081", "\"input_std\":1e-45", "input scaling");
+  refused("\"samples_seen\":150000", "\"samples_seen\":-1", "samples_seen must be an integer");
+  const auto bin = weights_to_binary(sample_file());
+  CHECK_NOTHROW(weights_from_binary(bin.data(), bin.size()));
 }
