@@ -17,18 +17,13 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-httplib::Server::Handler require_token(const std::string& token, httplib::Server::Handler handler) {
-  if (token.empty()) return handler;
-  return [token, handler](const httplib::Request& req, httplib::Response& res) {
-    const std::string header = req.get_header_value("Authorization");
-    const std::string scheme = "Bearer ";
-    if (header.compare(0, scheme.size(), scheme) != 0) {
-      res.set_header("WWW-Authenticate", "Bearer realm=\"digitlab\"");
-      throw ApiError(401, "unauthorized", "this server needs 'Authorization: Bearer <token>' for writes");
-    }
-    if (!same_secret(header.substr(scheme.size()), token)) throw ApiError(403, "forbidden", "wrong token");
-    handler(req, res);
-  };
+void check_write_access(const httplib::Request& req, const std::string& token) {
+  if (token.empty()) return;
+  const std::string header = req.get_header_value("Authorization");
+  const std::string scheme = "Bearer ";
+  if (header.compare(0, scheme.size(), scheme) != 0)
+    throw ApiError(401, "unauthorized", "this server needs 'Authorization: Bearer <token>' for writes");
+  if (!same_secret(header.substr(scheme.size()), token)) throw ApiError(403, "forbidden", "wrong token");
 }
 
 }  // namespace digitlab::server

@@ -1,5 +1,7 @@
-// Write access: with --token T, every write route (PUT, POST, DELETE) needs
-// "Authorization: Bearer T"; reads stay open. No token configured: no checks.
+// Write access: with --token T, every write request (PUT, POST, DELETE) to
+// the API needs "Authorization: Bearer T"; reads stay open. No token
+// configured: no checks. The request gate (request_gate.h) calls this from
+// the headers alone, before the body is read.
 #pragma once
 #include <string>
 
@@ -7,8 +9,7 @@
 
 namespace digitlab::server {
 
-// Wraps a write handler: 401 without a bearer token, 403 with a wrong one
-// (both before the handler runs, so a refused request changes nothing).
-httplib::Server::Handler require_token(const std::string& token, httplib::Server::Handler handler);
+// Throws ApiError 401 without a bearer token, 403 with a wrong one.
+void check_write_access(const httplib::Request& req, const std::string& token);
 
 }  // namespace digitlab::server

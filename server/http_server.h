@@ -1,17 +1,69 @@
-// httplib's server with a listen backlog that suits bursts of connections.
+// httplib's server with our own connection loop: request headers read under
+// limits and one deadline, pipelined requests answered in order, and a stop
+// that finishes in-flight requests without waiting for slow clients.
 #pragma once
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+
 #include <httplib.h>
 
 namespace digitlab::server {
 
+// What a request's headers may take. Debian's httplib is compiled with
+// fixed limits (8 KiB per line, no count, a 5 s timeout per read only), so
+// these are enforced here, before httplib parses anything.
+struct ConnectionLimits {
+  std::size_t max_header_bytes = 64u << 10;  // request line + headers: 431 above
+  std::size_t max_header_lines = 100;        // header fields: 431 above
+  int header_deadline_ms = 10000;            // whole request head from its first byte: 408 after
+  int keep_alive_ms = 2000;                  // idle wait for the next request on a connection
+};
+
 class HttpServer : public httplib::Server {
  public:
+  // Renders a JSON error body (status, code, message) for answers the
+  // connection loop gives itself (408, 431), so they look like every other.
+  using ErrorBody = std::function<std::string(int status, const std::string& code, const std::string& message)>;
+
+  HttpServer(ConnectionLimits limits, ErrorBody error_body)
+      : limits_(limits), error_body_(std::move(error_body)) {}
+
   // Debian's libcpp-httplib is compiled with a listen backlog of 5: a burst of
   // new connections (a browser opens six at once; a load test opens 64)
   // overflows it, and each overflowed connection waits for a 1 s SYN-ACK
   // retransmit. Linux lets listen() be called again on a bound, listening
   // socket to change the backlog. Call after bind_to_port.
   bool widen_listen_backlog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+
+  // Stops accepting and ends every connection's reading side: requests being
+  // handled finish and are answered, idle and slow connections close at once.
+  void stop_serving();
+
+  // For a handler that answers without reading the request's body: the
+  // connection closes after this response (its unread body would otherwise
+  // be read as the next request), and the response says Connection: close.
+  static void close_after_response();
+  // Undoes close_after_response once the body has been read after all.
+  static void keep_connection_open();
+  // Whether the request being handled on this thread sent header `name`
+  // with an empty value: httplib drops such fields, so a handler could not
+  // tell "If-Match:" from no If-Match at all.
+  static bool sent_empty_header(const std::string& name);
+  // Called on every response (post-routing): says Connection: close if so.
+  static void mark_connection_close(httplib::Response& res);
+
+ private:
+  bool process_and_close_socket(socket_t sock) override;
+  void serve_connection(socket_t sock);
+
+  const ConnectionLimits limits_;
+  const ErrorBody error_body_;
+  std::atomic<bool> stopping_{false};
+  std::mutex connections_mutex_;
+  std::set<socket_t> connections_;
 };
 
 }  // namespace digitlab::server

@@ -17,17 +17,18 @@
 #include "http_server.h"
 #include "job_manager.h"
 #include "options.h"
-#include "rendered_weights_cache.h"
 #include "server_setup.h"
 #include "static_site.h"
 #include "store.h"
+#include "weights_cache.h"
 
 namespace {
 
 using namespace digitlab::server;
 
-// Rendered JSON weights kept in memory (see RenderedWeightsCache).
-constexpr std::size_t kWeightsCacheBytes = 64u << 20;
+// Stored and rendered weights kept in memory (see WeightsCache): room for
+// the largest model (64 MB binary) and the rendered JSON of many small ones.
+constexpr std::size_t kWeightsCacheBytes = 256u << 20;
 // Connections waiting to be accepted (the kernel caps it at somaxconn).
 constexpr int kListenBacklog = 1024;
 
@@ -39,14 +40,14 @@ void log(const std::string& line) { std::fprintf(stderr, "digitlab-server: %s\n"
 // that lands before listening starts would otherwise be lost.
 class StopOnSignal {
  public:
-  StopOnSignal(httplib::Server& server, const sigset_t& signals)
+  StopOnSignal(HttpServer& server, const sigset_t& signals)
       : thread_([this, &server, signals] {
           int signal = 0;
           sigwait(&signals, &signal);
           if (!done_) log(std::string("caught ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + ", stopping");
           std::unique_lock<std::mutex> lock(mutex_);
           while (!done_) {
-            server.stop();
+            server.stop_serving();
             wake_.wait_for(lock, std::chrono::milliseconds(20));
           }
         }) {}
@@ -82,12 +83,13 @@ int run(const ServerOptions& options, const sigset_t& signals) {
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
   ModelStore store(options.db);
   log("model store " + options.db);
-  RenderedWeightsCache weights_cache(kWeightsCacheBytes);
+  WeightsCache weights_cache(kWeightsCacheBytes);
   JobManager jobs(store, JobLimits{options.max_jobs, options.job_queue});
   const StaticSite site(options.web);
   if (!site.available()) log("no web app at " + options.web + " (API only)");
 
-  HttpServer server;
+  const std::unique_ptr<HttpServer> http = make_http_server();
+  HttpServer& server = *http;
   configure_server(server, ServerParts{data, store, weights_cache, jobs, site}, options);
   const int port = options.port == 0 ? server.bind_to_any_port(options.host)
                                      : (server.bind_to_port(options.host, options.port) ? options.port : -1);

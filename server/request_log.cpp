@@ -25,18 +25,16 @@ std::string printable(const std::string& text) {
 
 }  // namespace
 
+void note_request_started() { request_started = Clock::now(); }
+
 void install_request_log(httplib::Server& server) {
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-    request_started = Clock::now();
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     const double ms =
         request_started ? std::chrono::duration<double, std::milli>(Clock::now() - *request_started).count() : 0.0;
     request_started.reset();
     // One fprintf per line: stdio locks the stream, so lines never interleave.
     std::fprintf(stderr, "%s %s %d %zu %.2fms\n", printable(req.method).c_str(), printable(req.target).c_str(),
-                 res.status, res.body.size(), ms);
+                 res.status, res.body.empty() ? res.content_length_ : res.body.size(), ms);
   });
 }
 

@@ -4,8 +4,9 @@
 
 namespace digitlab::server {
 
-// Takes the server's pre-routing handler (to start each request's clock) and
-// its logger.
+// Takes the server's logger. The pre-routing handler calls
+// note_request_started to start each request's clock.
 void install_request_log(httplib::Server& server);
+void note_request_started();
 
 }  // namespace digitlab::server

@@ -10,7 +10,7 @@ namespace digitlab::server {
 
 class DataCatalog;
 class ModelStore;
-class RenderedWeightsCache;
+class WeightsCache;
 class JobManager;
 
 // Largest block of samples one request may ask for.
@@ -19,9 +19,9 @@ constexpr std::size_t kMaxBlockSamples = 1024;
 void add_health_routes(httplib::Server& server, const DataCatalog& data, const JobManager& jobs,
                        std::chrono::steady_clock::time_point started);
 void add_dataset_routes(httplib::Server& server, const DataCatalog& data);
-void add_model_routes(httplib::Server& server, ModelStore& store, RenderedWeightsCache& cache,
-                      const std::string& token);
-void add_job_routes(httplib::Server& server, JobManager& jobs, const DataCatalog& data, const ModelStore& store,
-                    const std::string& token);
+// Write routes are authorised by the request gate (request_gate.h) from the
+// headers; max_body bounds what a weights upload may send.
+void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& cache, std::size_t max_body);
+void add_job_routes(httplib::Server& server, JobManager& jobs, const DataCatalog& data, const ModelStore& store);
 
 }  // namespace digitlab::server

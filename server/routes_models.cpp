@@ -1,6 +1,7 @@
 // Versioned model weights: list, get (JSON or binary, any version), put (a new
 // version, guarded by If-Match), history.
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdint>
 #include <memory>
@@ -8,14 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
-#include "auth.h"
 #include "etag.h"
 #include "http_util.h"
 #include "model_name.h"
-#include "rendered_weights_cache.h"
+#include "request_gate.h"
 #include "routes.h"
 #include "store.h"
 #include "time_util.h"
+#include "weights_cache.h"
 #include "weights_payload.h"
 
 namespace digitlab::server {
@@ -41,16 +42,63 @@ WeightsFormat upload_format(const httplib::Request& req) {
                  "weights need Content-Type application/json or application/octet-stream, got '" + type + "'");
 }
 
+// Weights uploads read and parsed at once (each may hold ~4x its body), and
+// JSON renders running at once (CPU); how long a request waits for a slot.
+constexpr std::size_t kConcurrentUploads = 2;
+constexpr std::size_t kConcurrentRenders = 2;
+constexpr std::chrono::milliseconds kUploadPatience{10000};
+constexpr std::chrono::milliseconds kRenderPatience{30000};
+// Versions whose binary body is at most this are rendered to JSON whole and
+// kept in the cache (~3x as JSON); larger ones are streamed.
+constexpr std::size_t kMaxWholeJsonCanonicalBytes = 4u << 20;
+
 std::int64_t existing_latest(const ModelStore& store, const std::string& name) {
   const auto latest = store.latest_version(name);
   if (!latest) throw ApiError(404, "unknown_model", "no model named '" + name + "'");
   return *latest;
 }
 
+
+// Serves bytes shared with other requests (the cache's copy) without
+// copying them into the response.
+void send_shared(httplib::Response& res, const WeightsCache::Body& body, const char* content_type) {
+  res.set_content_provider(body->size(), content_type,
+                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             return sink.write(body->data() + offset, std::min<std::size_t>(length, 1u << 16));
+                           });
+}
+
+// JSON rendered piece by piece from the shared binary body, for versions too
+// large to keep rendered: each response holds one piece, and a render slot
+// only while it renders that piece (a slow reader holds none).
+void stream_json(httplib::Response& res, const WeightsCache::Body& canonical, Slots& renders) {
+  std::shared_ptr<WeightsJsonRenderer> renderer;
+  {
+    Slots::Lease lease(renders, kRenderPatience, "rendering other weights");
+    renderer = std::make_shared<WeightsJsonRenderer>(WeightsJsonRenderer::from_binary(
+        reinterpret_cast<const std::uint8_t*>(canonical->data()), canonical->size()));
+  }
+  res.set_chunked_content_provider("application/json", [renderer, canonical, &renders](std::size_t,
+                                                                                        httplib::DataSink& sink) {
+    std::string piece;
+    bool more = false;
+    try {  // the response is under way: a failure can only end the connection
+      Slots::Lease lease(renders, kRenderPatience, "rendering other weights");
+      more = renderer->next(piece);
+    } catch (const std::exception&) {
+      return false;
+    }
+    if (!sink.write(piece.data(), piece.size())) return false;
+    if (!more) sink.done();
+    return true;
+  });
+}
+
 }  // namespace
 
-void add_model_routes(httplib::Server& server, ModelStore& store, RenderedWeightsCache& cache,
-                      const std::string& token) {
+void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& cache, std::size_t max_body) {
+  static Slots uploads(kConcurrentUploads);
+  static Slots renders(kConcurrentRenders);
   server.Get("/api/models", [&store](const httplib::Request&, httplib::Response& res) {
     json models = json::array();
     for (const VersionInfo& info : store.models()) {
@@ -70,40 +118,58 @@ void add_model_routes(httplib::Server& server, ModelStore& store, RenderedWeight
         asked ? static_cast<std::int64_t>(parse_integer(*asked, 1, INT64_MAX, "version")) : latest;
     if (version > latest) throw ApiError(404, "unknown_version", name + " has versions 1 to " + std::to_string(latest));
 
-    res.set_header("ETag", format_etag(version));
+    // Two representations of one version: each its own tag, and caches keep
+    // them apart by the Accept header.
+    const WeightsFormat format = wants_binary(req) ? WeightsFormat::binary : WeightsFormat::json;
+    res.set_header("ETag", format_etag(version, format));
+    res.set_header("Vary", "Accept");
     // A numbered version never changes; "latest" does with every PUT.
     res.set_header("Cache-Control", asked ? "max-age=31536000, immutable" : "no-cache");
-    if (if_none_match_hits(req, version)) {
+    if (if_none_match_hits(req, version, format)) {
       res.status = 304;
       return;
     }
-    const WeightsFormat format = wants_binary(req) ? WeightsFormat::binary : WeightsFormat::json;
-    const auto body = cache.get(name, version, format, [&]() -> RenderedWeightsCache::Body {
-      const auto canonical = store.body(name, version);
-      return canonical ? std::make_shared<const std::string>(render_weights(*canonical, format)) : nullptr;
+    const auto canonical = cache.get(name, version, WeightsFormat::binary, [&]() -> WeightsCache::Body {
+      auto body = store.body(name, version);
+      return body ? std::make_shared<const std::string>(std::move(*body)) : nullptr;
     });
-    if (!body) throw ApiError(404, "unknown_version", name + " has no version " + std::to_string(version));
-    res.set_content(*body, format == WeightsFormat::binary ? "application/octet-stream" : "application/json");
+    if (!canonical) throw ApiError(404, "unknown_version", name + " has no version " + std::to_string(version));
+    if (format == WeightsFormat::binary) return send_shared(res, canonical, "application/octet-stream");
+    if (canonical->size() > kMaxWholeJsonCanonicalBytes) return stream_json(res, canonical, renders);
+    const auto rendered = cache.get(name, version, WeightsFormat::json, [&] {
+      Slots::Lease lease(renders, kRenderPatience, "rendering other weights");
+      return std::make_shared<const std::string>(render_json(*canonical));
+    });
+    send_shared(res, rendered, "application/json");
   });
 
-  const auto put_weights = [&store](const httplib::Request& req, httplib::Response& res) {
+  const auto put_weights = [&store, max_body](const httplib::Request& req, httplib::Response& res,
+                                              const httplib::ContentReader& reader) {
     const std::string name = model_name(req);
     const WriteCondition condition = write_condition(req);
     const WeightsFormat format = upload_format(req);
-    const ModelFile model = parse_uploaded_weights(req.body, format);
-    const WriteOutcome outcome = store.put(name, condition, make_new_version(model, format_name(format)));
+    NewVersion new_version;
+    {
+      // Reading and parsing hold up to ~4x the body: bounded in number.
+      Slots::Lease lease(uploads, kUploadPatience, "parsing other uploads");
+      std::string body = read_body(req, reader, max_body);
+      ModelFile model = parse_uploaded_weights(body, format);
+      std::string().swap(body);  // the text goes before the binary form is built
+      new_version = make_new_version(model, format_name(format));
+    }
+    const WriteOutcome outcome = store.put(name, condition, new_version);
     if (!outcome.stored) {
-      if (outcome.current > 0) res.set_header("ETag", format_etag(outcome.current));
+      if (outcome.current > 0) res.set_header("ETag", format_etag(outcome.current, WeightsFormat::json));
       throw ApiError(412, "precondition_failed",
                      outcome.current > 0 ? name + " is at version " + std::to_string(outcome.current) + "; nothing stored"
                                          : "no model named '" + name + "' yet; nothing stored");
     }
     const std::string version = std::to_string(outcome.info.version);
-    res.set_header("ETag", format_etag(outcome.info.version));
+    res.set_header("ETag", format_etag(outcome.info.version, WeightsFormat::json));
     res.set_header("Location", "/api/models/" + name + "/weights?version=" + version);
     send_json(res, version_json(outcome.info), 201);
   };
-  server.Put(R"(/api/models/([^/]*)/weights)", require_token(token, put_weights));
+  server.Put(R"(/api/models/([^/]*)/weights)", body_route(put_weights));
 
   server.Get(R"(/api/models/([^/]*)/versions)", [&store](const httplib::Request& req, httplib::Response& res) {
     const std::string name = model_name(req);

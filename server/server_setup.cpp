@@ -3,6 +3,8 @@
 #include <chrono>
 
 #include "api_error.h"
+#include "http_server.h"
+#include "request_gate.h"
 #include "request_log.h"
 #include "routes.h"
 #include "sqlite.h"
@@ -47,7 +49,15 @@ void answer_exception(httplib::Response& res, std::exception_ptr error) {
 
 }  // namespace
 
-void configure_server(httplib::Server& server, const ServerParts& parts, const ServerOptions& options) {
+std::unique_ptr<HttpServer> make_http_server() {
+  return std::make_unique<HttpServer>(ConnectionLimits{}, [](int status, const std::string& code, const std::string& message) {
+    httplib::Response res;
+    set_error(res, status, code, message);
+    return res.body;
+  });
+}
+
+void configure_server(HttpServer& server, const ServerParts& parts, const ServerOptions& options) {
   // httplib serves each open connection on one pool thread until it closes,
   // so the pool bounds the number of keep-alive clients served at once.
   const std::size_t threads = options.threads;
@@ -62,10 +72,19 @@ void configure_server(httplib::Server& server, const ServerParts& parts, const S
   server.set_payload_max_length(options.max_body);
 
   install_request_log(server);
+  // After the headers, before the body: limits, framing and the token.
+  const GateRules rules{options.token, options.max_body};
+  server.set_pre_routing_handler([rules](const httplib::Request& req, httplib::Response& res) {
+    note_request_started();
+    limit_ranges(req);
+    check_request(req, res, rules);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     // The web app uses pthreads (SharedArrayBuffer): it must be cross-origin isolated.
     res.set_header("Cross-Origin-Opener-Policy", "same-origin");
     res.set_header("Cross-Origin-Embedder-Policy", "require-corp");
+    HttpServer::mark_connection_close(res);
   });
   // Errors httplib produces itself (413, malformed requests) get the JSON body too.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
@@ -86,8 +105,8 @@ void configure_server(httplib::Server& server, const ServerParts& parts, const S
 
   add_health_routes(server, parts.data, parts.jobs, std::chrono::steady_clock::now());
   add_dataset_routes(server, parts.data);
-  add_model_routes(server, parts.store, parts.weights_cache, options.token);
-  add_job_routes(server, parts.jobs, parts.data, parts.store, options.token);
+  add_model_routes(server, parts.store, parts.weights_cache, options.max_body);
+  add_job_routes(server, parts.jobs, parts.data, parts.store);
 
   // Whatever the API does not claim: files for GET, 404 for other methods.
   const StaticSite& site = parts.site;
@@ -95,9 +114,12 @@ void configure_server(httplib::Server& server, const ServerParts& parts, const S
   const auto no_route = [](const httplib::Request& req, httplib::Response&) {
     throw ApiError(404, "not_found", "no route " + req.method + " " + req.path);
   };
-  server.Put(".*", no_route);
-  server.Post(".*", no_route);
-  server.Patch(".*", no_route);
+  // PUT and POST always come with a body reader (httplib would otherwise read
+  // the body itself, unbounded when chunked); these answer without reading.
+  server.Put(".*", body_route([no_route](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader&) { no_route(req, res); }));
+  server.Post(".*", body_route([no_route](const httplib::Request& req, httplib::Response& res,
+                                          const httplib::ContentReader&) { no_route(req, res); }));
   server.Delete(".*", no_route);
 }
 

@@ -1,26 +1,32 @@
 // Wires the HTTP server: worker threads, limits, logging, the headers every
 // response carries, JSON errors, the API routes and the web app.
 #pragma once
+#include <memory>
+
 #include <httplib.h>
 
+#include "http_server.h"
 #include "options.h"
 
 namespace digitlab::server {
 
 class DataCatalog;
 class ModelStore;
-class RenderedWeightsCache;
+class WeightsCache;
 class JobManager;
 class StaticSite;
 
 struct ServerParts {
   const DataCatalog& data;
   ModelStore& store;
-  RenderedWeightsCache& weights_cache;
+  WeightsCache& weights_cache;
   JobManager& jobs;
   const StaticSite& site;
 };
 
-void configure_server(httplib::Server& server, const ServerParts& parts, const ServerOptions& options);
+void configure_server(HttpServer& server, const ServerParts& parts, const ServerOptions& options);
+
+// The connection limits and error bodies HttpServer is built with.
+std::unique_ptr<HttpServer> make_http_server();
 
 }  // namespace digitlab::server

@@ -51,8 +51,11 @@ struct ModelStore::Lease {
   Lease(Lease&&) = default;
   ~Lease() {
     if (!connection) return;
-    std::lock_guard<std::mutex> lock(store->pool_mutex_);
-    store->idle_.push_back(std::move(connection));
+    {
+      std::lock_guard<std::mutex> lock(store->pool_mutex_);
+      store->idle_.push_back(std::move(connection));
+    }
+    store->returned_.notify_one();
   }
   SqliteConnection& operator*() const { return *connection; }
 };
@@ -62,6 +65,7 @@ ModelStore::ModelStore(const std::string& path) : path_(path) {
   db->exec("PRAGMA journal_mode = WAL");
   db->exec(kSchema);
   idle_.push_back(std::move(db));
+  open_ = 1;
 }
 
 ModelStore::~ModelStore() = default;
@@ -76,14 +80,22 @@ std::unique_ptr<SqliteConnection> ModelStore::open_connection() const {
 
 ModelStore::Lease ModelStore::lease() const {
   {
-    std::lock_guard<std::mutex> lock(pool_mutex_);
+    std::unique_lock<std::mutex> lock(pool_mutex_);
+    returned_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
     if (!idle_.empty()) {
       Lease lease(this, std::move(idle_.back()));
       idle_.pop_back();
       return lease;
     }
+    ++open_;
   }
-  return Lease(this, open_connection());
+  try {
+    return Lease(this, open_connection());
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    --open_;
+    throw;
+  }
 }
 
 WriteOutcome ModelStore::put(const std::string& model, const WriteCondition& condition, const NewVersion& version) {

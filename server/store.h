@@ -3,6 +3,7 @@
 // immutable once written; each write is one transaction, so a version is
 // either wholly there or not at all, and a committed one survives a crash.
 #pragma once
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -63,7 +64,10 @@ class ModelStore {
 
  private:
   // Connections are not shared between threads: each call leases one from
-  // the pool (opened on demand) and gives it back.
+  // the pool (opened on demand, at most kMaxConnections, each 2 file
+  // descriptors: the database and its WAL) and gives it back; a call that
+  // finds all in use waits for one.
+  static constexpr std::size_t kMaxConnections = 8;
   struct Lease;
   Lease lease() const;
   std::unique_ptr<SqliteConnection> open_connection() const;
@@ -71,6 +75,8 @@ class ModelStore {
   const std::string path_;
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<SqliteConnection>> idle_;
+  mutable std::size_t open_ = 0;  // connections in existence, idle or leased
+  mutable std::condition_variable returned_;
   // Writers queue here rather than in SQLite's sleeping busy handler; BEGIN
   // IMMEDIATE still guards against other processes on the same file.
   std::mutex write_mutex_;

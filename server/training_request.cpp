@@ -37,7 +37,12 @@ std::string string_field(const json& j, const char* key) {
 
 json parse_body(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();  // all defaults
-  json j = json::parse(body, nullptr, false);
+  // The DOM is small (kMaxTrainingRequestBytes), but never deep.
+  const auto shallow = [](int depth, json::parse_event_t, json&) {
+    if (depth > 8) throw ApiError(400, "bad_json", "the body is nested deeper than 8 levels");
+    return true;
+  };
+  json j = json::parse(body, shallow, false);
   if (j.is_discarded() || !j.is_object()) throw ApiError(400, "bad_json", "the body must be a JSON object");
   static const std::set<std::string> known = {"dataset", "hidden", "optimizer", "lr", "momentum", "weight_decay",
                                               "batch_size", "epochs", "seed", "schedule", "resume"};

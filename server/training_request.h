@@ -1,6 +1,7 @@
 // The body of POST /api/models/{name}/train: hyperparameters as JSON, read
 // onto core's defaults and validated with core's checks.
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,9 @@ struct TrainingRequest {
   std::optional<ModelFile> start_from;  // "resume": the model's latest weights
   nlohmann::json settings;               // what the job runs with, as JSON
 };
+
+// A training request is a few hyperparameters: far below --max-body.
+constexpr std::size_t kMaxTrainingRequestBytes = 64u << 10;
 
 // Fields (all optional): dataset, hidden, optimizer, lr, momentum,
 // weight_decay, batch_size, epochs, seed, schedule, resume. Unknown fields,

@@ -46,9 +46,12 @@ ModelFile parse_uploaded_weights(const std::string& body, WeightsFormat format) 
   }
 }
 
-std::string render_weights(const std::string& canonical, WeightsFormat format) {
-  if (format == WeightsFormat::binary) return canonical;
-  return weights_to_json(weights_from_binary(bytes_of(canonical), canonical.size()));
+std::string render_json(const std::string& canonical) {
+  WeightsJsonRenderer renderer = WeightsJsonRenderer::from_binary(bytes_of(canonical), canonical.size());
+  std::string text;
+  while (renderer.next(text, SIZE_MAX / 2)) {
+  }
+  return text;
 }
 
 }  // namespace digitlab::server

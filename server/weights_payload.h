@@ -20,7 +20,8 @@ NewVersion make_new_version(const ModelFile& model, const std::string& arrived_a
 // Throws ApiError 400 on invalid weights.
 ModelFile parse_uploaded_weights(const std::string& body, WeightsFormat format);
 
-// Renders stored canonical bytes in the wanted format.
-std::string render_weights(const std::string& canonical, WeightsFormat format);
+// Stored canonical bytes rendered whole as JSON (for versions small enough
+// to keep rendered; larger ones are streamed with WeightsJsonRenderer).
+std::string render_json(const std::string& canonical);
 
 }  // namespace digitlab::server

@@ -56,9 +56,17 @@ TEST_CASE("weights go in as JSON or binary and come out in either format", "[ser
   // Latest, in both formats; binary is byte-for-byte what core writes.
   const auto latest_bin = client.Get("/api/models/alice/weights", kBinary);
   CHECK(latest_bin->status == 200);
-  CHECK(latest_bin->get_header_value("ETag") == "\"2\"");
+  // Each representation its own tag, and caches told to keep them apart.
+  CHECK(latest_bin->get_header_value("ETag") == "\"2.bin\"");
+  CHECK(latest_bin->get_header_value("Vary") == "Accept");
   CHECK(latest_bin->body == canonical_binary(v2));
   const auto latest_json = client.Get("/api/models/alice/weights");
+  CHECK(latest_json->get_header_value("ETag") == "\"2\"");
+  CHECK(latest_json->get_header_value("Vary") == "Accept");
+  CHECK(client.Get("/api/models/alice/weights", {{"Accept", "application/octet-stream"}, {"If-None-Match", "\"2\""}})
+            ->status == 200);
+  CHECK(client.Get("/api/models/alice/weights", {{"Accept", "application/octet-stream"}, {"If-None-Match", "\"2.bin\""}})
+            ->status == 304);
   CHECK(latest_json->get_header_value("Content-Type") == "application/json");
   CHECK(latest_json->get_header_value("ETag") == "\"2\"");
   CHECK(canonical_binary(latest_json->body) == canonical_binary(v2));
