@@ -88,7 +88,7 @@ int run(const ServerOptions& options, const sigset_t& signals) {
   const StaticSite site(options.web);
   if (!site.available()) log("no web app at " + options.web + " (API only)");
 
-  const std::unique_ptr<HttpServer> http = make_http_server();
+  const std::unique_ptr<HttpServer> http = make_http_server(options);
   HttpServer& server = *http;
   configure_server(server, ServerParts{data, store, weights_cache, jobs, site}, options);
   const int port = options.port == 0 ? server.bind_to_any_port(options.host)

@@ -25,6 +25,8 @@ Usage: digitlab-server [options]
   --threads N        HTTP worker threads; one per open connection (default 64)
   --max-jobs N       training jobs running at once (default 1)
   --job-queue N      training jobs waiting for a slot before 429 (default 4)
+  --header-timeout S a request's line and headers must arrive within S
+                     seconds of its first byte, else 408 (default 10)
   --help             this text
 )";
 
@@ -75,13 +77,17 @@ std::optional<ServerOptions> parse_options(int argc, const char* const* argv) {
     if (option == "--host") options.host = value();
     else if (option == "--port") options.port = static_cast<int>(parse_count(option, value(), 0, 65535));
     else if (option == "--data") options.data.push_back(value());
-    else if (option == "--db") options.db = value();
+    else if (option == "--db") {
+      options.db = value();
+      if (options.db.empty()) throw std::invalid_argument("--db needs a file name (leave it out for the default)");
+    }
     else if (option == "--web") options.web = value();
     else if (option == "--token") options.token = value();
     else if (option == "--max-body") options.max_body = parse_count(option, value(), 1, std::size_t(1) << 40);
     else if (option == "--threads") options.threads = parse_count(option, value(), 1, 4096);
     else if (option == "--max-jobs") options.max_jobs = parse_count(option, value(), 1, 64);
     else if (option == "--job-queue") options.job_queue = parse_count(option, value(), 0, 1024);
+    else if (option == "--header-timeout") options.header_timeout = parse_count(option, value(), 1, 3600);
     else throw std::invalid_argument("unknown option '" + option + "' (see --help)");
   }
   if (options.data.empty()) options.data.push_back(std::string("mnist=") + DIGITLAB_DEFAULT_DATA_DIR);

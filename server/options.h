@@ -18,6 +18,7 @@ struct ServerOptions {
   std::size_t threads = 64;          // --threads N: HTTP worker threads
   std::size_t max_jobs = 1;          // --max-jobs N: training jobs running at once
   std::size_t job_queue = 4;         // --job-queue N: jobs waiting for a slot
+  std::size_t header_timeout = 10;   // --header-timeout S: a request head must arrive within S seconds
 };
 
 // Parses argv onto the defaults. Returns nullopt when --help was asked for

@@ -49,8 +49,10 @@ void answer_exception(httplib::Response& res, std::exception_ptr error) {
 
 }  // namespace
 
-std::unique_ptr<HttpServer> make_http_server() {
-  return std::make_unique<HttpServer>(ConnectionLimits{}, [](int status, const std::string& code, const std::string& message) {
+std::unique_ptr<HttpServer> make_http_server(const ServerOptions& options) {
+  ConnectionLimits limits;
+  limits.header_deadline_ms = static_cast<int>(options.header_timeout * 1000);
+  return std::make_unique<HttpServer>(limits, [](int status, const std::string& code, const std::string& message) {
     httplib::Response res;
     set_error(res, status, code, message);
     return res.body;

@@ -27,6 +27,6 @@ struct ServerParts {
 void configure_server(HttpServer& server, const ServerParts& parts, const ServerOptions& options);
 
 // The connection limits and error bodies HttpServer is built with.
-std::unique_ptr<HttpServer> make_http_server();
+std::unique_ptr<HttpServer> make_http_server(const ServerOptions& options);
 
 }  // namespace digitlab::server

@@ -38,6 +38,7 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   httplib::Client client() const;  // a fresh client (not shared between threads)
 
   // Sends `signal` (SIGTERM, SIGINT) and waits; the exit status, or -1 if it

@@ -1,0 +1,441 @@
+// The server attacked as a hostile client would: raw sockets on loopback,
+// one case per defect of issue 10. Each case is bounded in requests and time;
+// where memory was the defect, the server's peak RSS (VmHWM) is read from
+// /proc and compared with a bound.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include <digitlab/mlp.h>
+
+#include "test_support.h"
+
+using namespace test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Peak resident memory of a process, in MB.
+double peak_rss_mb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return -1;
+}
+
+bool alive(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0 && kill(pid, 0) == 0; }
+
+// A raw TCP connection to the server on loopback.
+class Raw {
+ public:
+  explicit Raw(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~Raw() { close(fd_); }
+  Raw(const Raw&) = delete;
+  Raw& operator=(const Raw&) = delete;
+
+  // Sends all of `data`; false once the server has closed its side.
+  bool send_all(const std::string& data) {
+    for (std::size_t sent = 0; sent < data.size();) {
+      const ssize_t n = send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+  // Reads until the server closes, `limit` bytes arrived or `wait` passed.
+  std::string read_for(std::chrono::milliseconds wait, std::size_t limit = 64u << 20) {
+    std::string out;
+    const auto end = Clock::now() + wait;
+    char buf[65536];
+    while (out.size() < limit) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
+      if (left <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
+      const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+  // True when the server has closed the connection (EOF within `wait`).
+  bool closed_within(std::chrono::milliseconds wait) {
+    const auto end = Clock::now() + wait;
+    char buf[65536];
+    while (Clock::now() < end) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  int fd_;
+};
+
+int status_of(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::stoi(response.substr(9, 3));
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+std::string put_head(const std::string& model, const std::string& extra) {
+  return "PUT /api/models/" + model + "/weights HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + extra +
+         "\r\n";
+}
+
+std::string chunk(const std::string& data) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  return size + data + "\r\n";
+}
+
+bool health_ok(const ServerProcess& server) {
+  auto client = server.client();
+  const auto res = client.Get("/api/health");
+  return res && res->status == 200;
+}
+
+}  // namespace
+
+TEST_CASE("1: a deeply nested version is a clear 400, not a crash", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const std::string body = R"({"format":"digitlab-weights","version":)" + std::string(60000, '[') +
+                           std::string(60000, ']') + "}";
+  Raw raw(server.port());
+  REQUIRE(raw.send_all(put_head("deep", "Content-Length: " + std::to_string(body.size()) + "\r\n") + body));
+  const std::string answer = raw.read_for(std::chrono::seconds(10));
+  CHECK(status_of(answer) == 400);
+  CHECK(answer.find("nested deeper than 32 levels") != std::string::npos);
+  CHECK(alive(server.pid()));
+  CHECK(health_ok(server));
+}
+
+TEST_CASE("2: --max-body holds for chunked bodies, and the token is checked before the body", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start({"--max-body", "1000", "--token", "secret"});
+  const double before = peak_rss_mb(server.pid());
+  {  // 5 MB chunked to a 1000-byte limit: 413 after the first chunks, connection closed.
+    Raw raw(server.port());
+    std::string request = put_head("m", "Authorization: Bearer secret\r\nTransfer-Encoding: chunked\r\n");
+    bool sent = raw.send_all(request);
+    for (int i = 0; i < 80 && sent; ++i) sent = raw.send_all(chunk(std::string(65536, ' ')));
+    const std::string answer = raw.read_for(std::chrono::seconds(5));
+    CHECK(status_of(answer) == 413);
+    CHECK(answer.find("Connection: close") != std::string::npos);
+  }
+  {  // Unauthenticated 500 MiB announced: 401 from the headers alone.
+    Raw raw(server.port());
+    REQUIRE(raw.send_all(put_head("m", "Content-Length: 524288000\r\n")));
+    const std::string answer = raw.read_for(std::chrono::seconds(5));
+    CHECK(status_of(answer) == 401);
+    CHECK(answer.find("WWW-Authenticate: Bearer") != std::string::npos);
+    CHECK(raw.closed_within(std::chrono::seconds(2)));
+  }
+  {  // Unauthenticated and chunked: 401 too, the chunks never read.
+    Raw raw(server.port());
+    REQUIRE(raw.send_all(put_head("m", "Transfer-Encoding: chunked\r\n") + chunk(std::string(60000, 'x'))));
+    CHECK(status_of(raw.read_for(std::chrono::seconds(5))) == 401);
+  }
+  {  // Authenticated but over the limit by Content-Length: 413 without reading.
+    Raw raw(server.port());
+    REQUIRE(raw.send_all(put_head("m", "Authorization: Bearer secret\r\nContent-Length: 524288000\r\n")));
+    CHECK(status_of(raw.read_for(std::chrono::seconds(5))) == 413);
+  }
+  INFO("peak RSS before " << before << " MB, after " << peak_rss_mb(server.pid()) << " MB");
+  CHECK(peak_rss_mb(server.pid()) < before + 50);
+}
+
+TEST_CASE("3: Range headers cannot multiply a response; API answers are never partial", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const std::string target = "/api/datasets/mnist/train/samples?offset=0&count=64";
+  auto client = server.client();
+  const auto whole = client.Get(target.c_str(), kBinary);
+  REQUIRE(whole);
+  REQUIRE(whole->status == 200);
+  std::string ranges = "bytes=0-";
+  for (int i = 0; i < 999; ++i) ranges += ",0-";
+  const double before = peak_rss_mb(server.pid());
+  Raw raw(server.port());
+  REQUIRE(raw.send_all("GET " + target + " HTTP/1.1\r\nHost: x\r\nAccept: application/octet-stream\r\nRange: " + ranges +
+                       "\r\nConnection: close\r\n\r\n"));
+  const std::string answer = raw.read_for(std::chrono::seconds(10));
+  CHECK(status_of(answer) == 200);
+  CHECK(answer.size() < whole->body.size() + 4096);
+  CHECK(peak_rss_mb(server.pid()) < before + 50);
+  // One range on an API route: still the whole answer, 200.
+  const auto one = client.Get(target.c_str(), {{"Accept", "application/octet-stream"}, {"Range", "bytes=0-9"}});
+  REQUIRE(one);
+  CHECK(one->status == 200);
+  CHECK(one->body == whole->body);
+}
+
+TEST_CASE("4: a JSON body costs a small multiple of its size, not 100x", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const double before = peak_rss_mb(server.pid());
+  const std::string body(30u << 20, '[');
+  Raw raw(server.port());
+  raw.send_all(put_head("m", "Content-Length: " + std::to_string(body.size()) + "\r\n") + body);
+  const std::string answer = raw.read_for(std::chrono::seconds(20));
+  CHECK(status_of(answer) == 400);
+  const double growth = peak_rss_mb(server.pid()) - before;
+  INFO("peak RSS grew by " << growth << " MB for a 30 MB body");
+  CHECK(growth < 3 * 30);
+}
+
+TEST_CASE("5: 64 concurrent GETs of the largest model stay under 1 GB", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start({"--threads", "80"});
+  // The largest net core allows (~15.8M parameters, a 63 MB binary).
+  digitlab::ModelFile model;
+  model.net = digitlab::make_mlp({4096, 3072}, 5);
+  REQUIRE(model.net.params.size() > 15u << 20);
+  {
+    auto client = server.client();
+    client.set_write_timeout(60, 0);
+    client.set_read_timeout(60, 0);
+    const auto put = put_binary(client, "big", binary_weights(model));
+    REQUIRE(put);
+    REQUIRE(put->status == 201);
+  }
+  model = {};
+  std::vector<std::unique_ptr<Raw>> readers;
+  for (int i = 0; i < 64; ++i) {
+    readers.push_back(std::make_unique<Raw>(server.port()));
+    const std::string accept = i % 2 ? "application/octet-stream" : "application/json";
+    REQUIRE(readers.back()->send_all("GET /api/models/big/weights HTTP/1.1\r\nHost: x\r\nAccept: " + accept +
+                                     "\r\nConnection: close\r\n\r\n"));
+  }
+  // Every client reads the start of its answer, then holds the connection.
+  for (auto& reader : readers) CHECK(status_of(reader->read_for(std::chrono::seconds(20), 1u << 20)) == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double peak = peak_rss_mb(server.pid());
+  INFO("peak RSS with 64 GETs under way: " << peak << " MB");
+  CHECK(peak < 1024);
+  readers.clear();
+  CHECK(health_ok(server));
+}
+
+TEST_CASE("6: slow request heads are cut off, and SIGTERM still finishes in 5 s", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start({"--threads", "4", "--header-timeout", "2"});
+  std::vector<std::unique_ptr<Raw>> slow;
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::make_unique<Raw>(server.port()));
+    REQUIRE(slow.back()->send_all("G"));
+  }
+  // Every worker thread is held by a trickler; they keep trickling.
+  std::atomic<bool> trickling{true};
+  std::thread trickle([&] {
+    for (int round = 0; round < 40 && trickling; ++round) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      for (auto& s : slow) s->send_all("E");
+    }
+  });
+  const auto asked = Clock::now();
+  auto client = server.client();
+  client.set_read_timeout(8, 0);
+  client.set_connection_timeout(8, 0);
+  const auto res = client.Get("/api/health");
+  const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
+  INFO("a normal request waited " << waited << " s");
+  CHECK(res);
+  CHECK(waited < 5);
+  const std::string cut = slow.front()->read_for(std::chrono::seconds(3));
+  CHECK(status_of(cut) == 408);
+
+  // Stop with slow connections open: finishes within 5 s.
+  for (auto& s : slow) s = std::make_unique<Raw>(server.port());
+  for (auto& s : slow) s->send_all("GET / HTTP/1.1\r\n");
+  const auto stopping = Clock::now();
+  CHECK(server.stop(SIGTERM) == 0);
+  CHECK(std::chrono::duration<double>(Clock::now() - stopping).count() < 5);
+  trickling = false;
+  trickle.join();
+}
+
+TEST_CASE("7: header count and size are limited with 431", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const double before = peak_rss_mb(server.pid());
+  {
+    Raw raw(server.port());
+    std::string request = "GET /api/health HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < 200; ++i) request += "X-Filler-" + std::to_string(i) + ": 1\r\n";
+    REQUIRE(raw.send_all(request + "\r\n"));
+    const std::string answer = raw.read_for(std::chrono::seconds(5));
+    CHECK(status_of(answer) == 431);
+    CHECK(answer.find("\"code\":\"header_fields_too_large\"") != std::string::npos);
+  }
+  {  // 8 connections each sending 8 MB of headers in 4 KB lines.
+    std::vector<std::unique_ptr<Raw>> raws;
+    for (int c = 0; c < 8; ++c) {
+      raws.push_back(std::make_unique<Raw>(server.port()));
+      bool open = raws.back()->send_all("GET /api/health HTTP/1.1\r\n");
+      for (int i = 0; i < 2048 && open; ++i) open = raws.back()->send_all("X-A: " + std::string(4000, 'a') + "\r\n");
+      CHECK(status_of(raws.back()->read_for(std::chrono::seconds(5))) == 431);
+    }
+  }
+  CHECK(peak_rss_mb(server.pid()) < before + 50);
+  CHECK(health_ok(server));
+}
+
+TEST_CASE("8: pipelined requests are all answered, in order", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  Raw raw(server.port());
+  REQUIRE(raw.send_all("GET /api/models/a/versions HTTP/1.1\r\nHost: x\r\n\r\n"
+                       "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                       "GET /api/models/c/versions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  const std::string answers = raw.read_for(std::chrono::seconds(5));
+  CHECK(count_of(answers, "HTTP/1.1 ") == 3);
+  const auto a = answers.find("no model named 'a'"), health = answers.find("\"status\""),
+             c = answers.find("no model named 'c'");
+  CHECK(a != std::string::npos);
+  CHECK(health != std::string::npos);
+  CHECK(c != std::string::npos);
+  CHECK((a < health && health < c));
+}
+
+TEST_CASE("9: an empty If-Match or two of them are 400, and nothing is stored", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const std::string body = json_weights(small_model(1));
+  const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  for (const std::string& condition : {std::string("If-Match:\r\n"), std::string("If-Match: \r\n"),
+                                       std::string("If-Match: \"1\"\r\nIf-Match: \"2\"\r\n")}) {
+    Raw raw(server.port());
+    REQUIRE(raw.send_all(put_head("m", condition + length + "Connection: close\r\n") + body));
+    const std::string answer = raw.read_for(std::chrono::seconds(5));
+    INFO(condition);
+    CHECK(status_of(answer) == 400);
+    CHECK(answer.find("bad_precondition") != std::string::npos);
+  }
+  auto client = server.client();
+  CHECK(client.Get("/api/models/m/versions")->status == 404);
+}
+
+TEST_CASE("10: JSON and binary weights carry distinct ETags and Vary: Accept", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  auto client = server.client();
+  REQUIRE(put_json(client, "m", json_weights(small_model(1)))->status == 201);
+  const auto json = client.Get("/api/models/m/weights?version=1");
+  const auto binary = client.Get("/api/models/m/weights?version=1", kBinary);
+  REQUIRE(json);
+  REQUIRE(binary);
+  CHECK(json->get_header_value("ETag") != binary->get_header_value("ETag"));
+  CHECK(json->get_header_value("Vary") == "Accept");
+  CHECK(binary->get_header_value("Vary") == "Accept");
+  // A tag names one representation: the JSON tag does not validate binary.
+  CHECK(client.Get("/api/models/m/weights?version=1",
+                   {{"Accept", "application/octet-stream"}, {"If-None-Match", json->get_header_value("ETag")}})
+            ->status == 200);
+  // If-Match takes either tag: both name version 1.
+  CHECK(put_json(client, "m", json_weights(small_model(2)), header("If-Match", binary->get_header_value("ETag")))
+            ->status == 201);
+}
+
+TEST_CASE("11: ambiguous framing and out-of-range values are refused with clear messages", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const std::string body = json_weights(small_model(1));
+  for (const std::string& framing :
+       {"Content-Length: " + std::to_string(body.size()) + "\r\nContent-Length: 5\r\n", std::string("Content-Length: abc\r\n"),
+        "Content-Length: " + std::to_string(body.size()) + "\r\nTransfer-Encoding: chunked\r\n",
+        std::string("Transfer-Encoding: gzip\r\n")}) {
+    Raw raw(server.port());
+    REQUIRE(raw.send_all(put_head("m", framing) + body));
+    INFO(framing);
+    CHECK(status_of(raw.read_for(std::chrono::seconds(5))) == 400);
+  }
+  auto client = server.client();
+  const auto refused = [&](const std::string& from, const std::string& to, const char* message) {
+    const auto at = body.find(from);
+    REQUIRE(at != std::string::npos);
+    const auto res = put_json(client, "m", std::string(body).replace(at, from.size(), to));
+    REQUIRE(res);
+    INFO(to.substr(0, 60));
+    CHECK(res->status == 400);
+    CHECK(res->body.find(message) != std::string::npos);
+  };
+  refused("\"sizes\":[784,8,10]", "\"sizes\":[784,4294967304,10]", "architecture.sizes must be an integer");
+  refused("\"batch_size\":0", "\"batch_size\":1e30", "batch_size must be an integer");
+  refused("\"lr\":0.1", "\"lr\":-1", "learning rate");
+  refused("\"test_accuracy\":-1.0", "\"test_accuracy\":5", "test_accuracy");
+  refused("\"input_std\":1.0", "\"input_std\":1e-45", "input scaling");
+  refused("\"note\":\"seed 1\"", "\"note\":\"" + std::string(1 << 20, 'x') + "\"", "longer than");
+  CHECK(client.Get("/api/models/m/versions")->status == 404);
+
+  // A training request without a body takes the defaults at once.
+  const auto started = Clock::now();
+  Raw raw(server.port());
+  REQUIRE(raw.send_all("POST /api/models/t/train HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  const std::string answer = raw.read_for(std::chrono::seconds(8));
+  CHECK(status_of(answer) == 202);
+  CHECK(std::chrono::duration<double>(Clock::now() - started).count() < 2);
+}
+
+TEST_CASE("11: --db '' is refused instead of opening the default database", "[hostile]") {
+  TempDir dir;
+  CHECK_THROWS(ServerProcess({"--db", "", "--data", std::string("mnist=") + DIGITLAB_TEST_MNIST}, dir / "log"));
+  std::ifstream log(dir / "log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  CHECK(text.find("--db needs a file name") != std::string::npos);
+}
+
+TEST_CASE("12: the SQLite connection pool stays bounded under concurrent requests", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  {
+    auto client = server.client();
+    REQUIRE(put_json(client, "m", json_weights(small_model(1)))->status == 201);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 32; ++t)
+    threads.emplace_back([&] {
+      auto client = server.client();
+      for (int i = 0; i < 20; ++i) client.Get("/api/models/m/versions");
+    });
+  std::size_t most = 0;
+  for (int i = 0; i < 20; ++i) {
+    std::size_t database_fds = 0;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(server.pid()) + "/fd")) {
+      std::error_code error;
+      const std::string target = fs::read_symlink(fd.path(), error).string();
+      if (target.find("models.db") != std::string::npos) ++database_fds;
+    }
+    most = std::max(most, database_fds);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& t : threads) t.join();
+  INFO("most database file descriptors seen: " << most);
+  CHECK(most <= 2 * 8 + 1);
+}
