@@ -48,6 +48,20 @@ std::vector<std::uint32_t> parse_idx_header(const std::vector<std::uint8_t>& byt
   return shape;
 }
 
+// Bytes a (possibly partial) IDX file declares in its header, header
+// included; 0 while the header is incomplete. Limits gzip inflation.
+std::uint64_t idx_declared_size(const std::vector<std::uint8_t>& bytes) {
+  if (bytes.size() < 4) return 0;
+  const std::size_t header = 4 + 4 * static_cast<std::size_t>(bytes[3]);
+  if (bytes.size() < header) return 0;
+  std::uint64_t size = 1;
+  for (std::size_t d = 0; d < bytes[3]; ++d) {
+    size *= read_be32(bytes.data() + 4 + 4 * d);
+    if (size > (std::uint64_t(1) << 34)) return std::uint64_t(1) << 34;
+  }
+  return header + size;
+}
+
 bool file_exists(const std::string& path) { return std::ifstream(path, std::ios::binary).good(); }
 
 }  // namespace
@@ -98,6 +112,14 @@ std::vector<std::uint8_t> read_file_maybe_gzip(const std::string& path) {
       throw Error(path + ": corrupt gzip data" + (z.avail_in == 0 ? " (truncated)" : ""));
     }
     out.insert(out.end(), chunk, chunk + (sizeof chunk - z.avail_out));
+    // Never inflate more than the IDX header declares: a small .gz must not
+    // expand to gigabytes before its size is checked.
+    const std::uint64_t declared = idx_declared_size(out);
+    if (declared > 0 && out.size() > declared) {
+      inflateEnd(&z);
+      throw Error(path + ": inflates to more than the " + std::to_string(declared) +
+                  " bytes its IDX header declares");
+    }
     if (status == Z_OK && z.avail_in == 0 && z.avail_out != 0) {
       inflateEnd(&z);
       throw Error(path + ": truncated gzip data");

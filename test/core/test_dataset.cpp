@@ -81,6 +81,12 @@ TEST_CASE("a split with mismatched or missing files fails whole", "[dataset]") {
   std::remove((dir + "/t10k-labels-idx1-ubyte").c_str());
   REQUIRE(std::system(("gzip -c " + dir + "/t10k-images-idx3-ubyte | head -c 40 > " + dir + "/t10k-labels-idx1-ubyte.gz").c_str()) == 0);
   CHECK_THROWS_WITH(load_idx_split(dir, "test"), Catch::Contains("t10k-labels-idx1-ubyte.gz") && Catch::Contains("gzip"));
+  // A header declaring 3 labels followed by 100 MB of zeros (100 KB compressed)
+  // stops inflating past the declared size instead of filling memory.
+  REQUIRE(std::system(("(printf '\\000\\000\\010\\001\\000\\000\\000\\003'; head -c 100000000 /dev/zero) | gzip -1 > " +
+                       dir + "/t10k-labels-idx1-ubyte.gz").c_str()) == 0);
+  CHECK_THROWS_WITH(read_file_maybe_gzip(dir + "/t10k-labels-idx1-ubyte.gz"),
+                    Catch::Contains("inflates to more than the 11 bytes its IDX header declares"));
 #endif
   std::system(("rm -rf " + dir).c_str());
 }

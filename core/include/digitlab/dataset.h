@@ -26,7 +26,8 @@ std::vector<std::uint8_t> parse_idx_labels(const std::vector<std::uint8_t>& byte
                                            const std::string& name);
 
 // Reads a file, inflating it when it is gzip-compressed (by its magic bytes,
-// whatever its name). Throws Error naming the file.
+// whatever its name), never past the size its IDX header declares. Throws
+// Error naming the file.
 std::vector<std::uint8_t> read_file_maybe_gzip(const std::string& path);
 
 // Loads split "train" or "test" from dir, finding
