@@ -221,16 +221,19 @@ std::vector<float> read_pgm(const std::string& path, int& width, int& height) {
     }
     throw Error(path + ": truncated PGM header");
   };
+  // A decimal number from 0 to `max` (PGM allows nothing else).
+  auto number = [&](const char* what, int max) {
+    const std::string t = token();
+    if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos || std::stoi(t) > max)
+      throw Error(path + ": bad PGM " + what + " '" + t.substr(0, 20) + "' (expected a number from 0 to " +
+                  std::to_string(max) + ")");
+    return std::stoi(t);
+  };
   const std::string magic = token();
   if (magic != "P5" && magic != "P2") throw Error(path + ": not a PGM file (expected P5 or P2)");
-  int maxval = 0;
-  try {
-    width = std::stoi(token());
-    height = std::stoi(token());
-    maxval = std::stoi(token());
-  } catch (const std::logic_error&) {
-    throw Error(path + ": bad PGM header");
-  }
+  width = number("width", 8192);
+  height = number("height", 8192);
+  const int maxval = number("maxval", 255);
   if (width <= 0 || height <= 0 || width > 8192 || height > 8192 || maxval <= 0 || maxval > 255)
     throw Error(path + ": unsupported PGM size or depth (up to 8192x8192, 8 bits)");
   std::vector<float> pixels(static_cast<std::size_t>(width) * height);
@@ -241,7 +244,7 @@ std::vector<float> read_pgm(const std::string& path, int& width, int& height) {
       throw Error(path + ": truncated PGM pixel data");
     for (std::size_t i = 0; i < raw.size(); ++i) pixels[i] = raw[i] / static_cast<float>(maxval);
   } else {
-    for (float& p : pixels) p = std::stoi(token()) / static_cast<float>(maxval);
+    for (float& p : pixels) p = number("pixel value", maxval) / static_cast<float>(maxval);
   }
   // Dark ink on a light page is the usual picture; the net reads light ink on dark.
   double mean = 0;

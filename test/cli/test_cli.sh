@@ -66,6 +66,13 @@ printf 'P5\n10 10\n255\n' > "$work/blank.pgm"; head -c 100 /dev/zero | tr '\0' '
 expect_exit 1 "no ink" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
 printf 'P5\n10 10\n255\n' > "$work/short.pgm"
 expect_exit 1 "truncated PGM" -- "$cli" predict --weights "$work/w.bin" "$work/short.pgm"
+printf 'P2\n2 1\n255\n0 x7\n' > "$work/letters.pgm"
+expect_exit 1 "bad PGM pixel value 'x7'" -- "$cli" predict --weights "$work/w.bin" "$work/letters.pgm"
+printf 'P2\nwide 1\n255\n0\n' > "$work/header.pgm"
+expect_exit 1 "bad PGM width 'wide'" -- "$cli" predict --weights "$work/w.bin" "$work/header.pgm"
+# A weights file nested 60,000 deep is a clear error, not a crash.
+python3 -c "print('{\"format\":\"digitlab-weights\",\"version\":' + '['*60000 + ']'*60000 + '}')" > "$work/deep.json"
+expect_exit 1 "nested deeper than 32 levels" -- "$cli" predict --weights "$work/deep.json" "$work/seven.pgm"
 
 # Bench: one machine-readable line per figure.
 out=$("$cli" bench --quick 2>&1) || fail "bench failed: $out"

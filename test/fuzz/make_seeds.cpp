@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   const std::string json = digitlab::weights_to_json(model);
   write(weights_dir + "/small.json", std::vector<std::uint8_t>(json.begin(), json.end()));
   write(weights_dir + "/small.bin", digitlab::weights_to_binary(model));
+  // Deep nesting where a scalar belongs: the shape of the old stack overflow.
+  const std::string deep = "{\"format\":\"digitlab-weights\",\"version\":" + std::string(60000, '[') +
+                           std::string(60000, ']') + "}";
+  write(weights_dir + "/deep.json", std::vector<std::uint8_t>(deep.begin(), deep.end()));
 
   std::vector<std::uint8_t> images = idx_header(3, {2, 28, 28});
   for (int i = 0; i < 2 * 784; ++i) images.push_back(static_cast<std::uint8_t>(i * 7));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (Debian's clang-14, AddressSanitizer) straight
+# Builds the libFuzzer targets (Debian's clang-14, AddressSanitizer and
+# UndefinedBehaviorSanitizer, any UB finding fatal) straight
 # from core's sources into build/fuzz, then runs each for a bounded time.
 #   test/fuzz/run.sh [seconds per target, default 20]
 # Exits non-zero when a target crashes; the crashing input is left in
@@ -13,7 +14,8 @@ cxx=clang++-14
 mkdir -p "$out/obj" "$out/crashes"
 
 common=(-std=c++17 -O1 -g -fno-omit-frame-pointer -I"$root/core/include" -I"$root/core/src")
-instrument=(-fsanitize=fuzzer-no-link,address)
+sanitize=address,undefined
+instrument=(-fsanitize=fuzzer-no-link,$sanitize -fno-sanitize-recover=undefined)
 
 # The core sources the two parsers need (directly or through mlp.cpp). The
 # gemm kernels get the ISA flags core/CMakeLists.txt gives them.
@@ -25,10 +27,11 @@ isa_flags() {
   esac
 }
 
-# Rebuild the core archive only when a core source or header changed.
+# Rebuild the core archive only when a core source or header (or this
+# script's flags) changed.
 archive="$out/libdigitlab_core_fuzz.a"
-if [ ! -f "$archive" ] || [ -n "$(find "$root/core/src" "$root/core/include" -newer "$archive" -print -quit)" ]; then
-  echo "[fuzz] compiling core with clang-14 + ASan + coverage"
+if [ ! -f "$archive" ] || [ -n "$(find "$root/core/src" "$root/core/include" "$0" -newer "$archive" -print -quit)" ]; then
+  echo "[fuzz] compiling core with clang-14 + ASan + UBSan + coverage"
   objects=()
   for source in "${core_sources[@]}"; do
     # shellcheck disable=SC2046  # isa_flags is a list of flags
@@ -42,7 +45,8 @@ fi
 
 targets=(weights idx)
 for target in "${targets[@]}"; do
-  "$cxx" "${common[@]}" -fsanitize=fuzzer,address "$root/test/fuzz/fuzz_$target.cpp" "$archive" -lz \
+  "$cxx" "${common[@]}" -fsanitize=fuzzer,$sanitize -fno-sanitize-recover=undefined \
+    "$root/test/fuzz/fuzz_$target.cpp" "$archive" -lz \
     -o "$out/fuzz_$target"
 done
 "$cxx" "${common[@]}" "${instrument[@]}" "$root/test/fuzz/make_seeds.cpp" "$archive" -lz -o "$out/make_seeds"
@@ -55,7 +59,9 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   echo "[fuzz] $target for ${seconds}s"
   # The corpus directory (first) keeps what is found between runs; seeds are read only.
-  if ! "$out/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  # max_len reaches past 100,000 levels of nesting (two bytes a level): the
+  # depth that once overflowed the stack needed 120 KB.
+  if ! "$out/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
       -print_final_stats=1 -artifact_prefix="$out/crashes/$target-" \
       "$corpus" "$out/seeds/$target" >"$out/$target.log" 2>&1; then
     echo "[fuzz] $target FAILED; see $out/$target.log and $out/crashes/" >&2
