@@ -28,6 +28,7 @@ TEST_CASE("ETags carry the version") {
   CHECK(parse_etag_version("\"3\"") == 3u);
   CHECK(parse_etag_version("W/\"12\"") == 12u);
   CHECK(parse_etag_version("7") == 7u);
+  CHECK(parse_etag_version("\"5.bin\"") == 5u);  // the binary representation's tag
   CHECK_FALSE(parse_etag_version(""));
   CHECK_FALSE(parse_etag_version("\"abc\""));
 }

@@ -71,7 +71,10 @@ bool valid_model_name(const std::string& name) {
   return true;
 }
 
-std::optional<std::uint64_t> parse_etag_version(const std::string& etag) {
+std::optional<std::uint64_t> parse_etag_version(const std::string& etag_in) {
+  // The binary representation's tag is "3.bin" (docs/api.md): same version.
+  std::string etag = etag_in;
+  if (const auto bin = etag.rfind(".bin"); bin != std::string::npos) etag.erase(bin, 4);
   std::string digits;
   for (char c : etag)
     if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
