@@ -1,5 +1,7 @@
 // digitlab-cli: train, evaluate, predict and benchmark from a terminal.
-// A thin front end over core/ (and bench/ for `bench`).
+// A thin front end over core/ (and bench/ for `bench`); CLI11 parses the
+// arguments, and every training setting's option, range and help come from
+// core's table (digitlab/hyperparameters.h), as the server's and GUI's do.
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,10 +12,11 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "bench.h"
 #include "digitlab/digitlab.h"
@@ -21,83 +24,6 @@
 using namespace digitlab;
 
 namespace {
-
-const char* kUsage = R"(usage: digitlab-cli <command> [options]
-
-commands:
-  train    train a net and save its weights
-           --data DIR          IDX data set folder (default: the MNIST set-up fetched)
-           --preset NAME       default (DigitLab's settings) or plain-sgd (PyTorch reference)
-           --hidden 128[,64]   hidden layer sizes
-           --optimizer sgd|momentum|adam   --lr X   --momentum X   --weight-decay X
-           --schedule constant|step|cosine   --batch N   --epochs N   --seed N
-           --init he_uniform|torch_linear
-           --out FILE          weights file to write (.bin: binary, else JSON; default weights.json)
-  eval     --data DIR --weights FILE      test accuracy and confusion matrix
-  predict  --weights FILE IMAGE.pgm       class probabilities of one image
-  bench    [--quick]                      core benchmarks, one line per figure
-)";
-
-// Bad command-line input: usage message and exit code 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-struct Args {
-  std::map<std::string, std::string> options;
-  std::vector<std::string> positional;
-};
-
-Args parse_args(int argc, char** argv, int first, const std::vector<std::string>& known,
-                const std::vector<std::string>& flags = {}) {
-  Args args;
-  for (int i = first; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a.rfind("--", 0) != 0) {
-      args.positional.push_back(a);
-      continue;
-    }
-    const std::string name = a.substr(2);
-    if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
-      args.options[name] = "1";
-    } else if (std::find(known.begin(), known.end(), name) != known.end()) {
-      if (i + 1 >= argc) throw UsageError("option " + a + " needs a value");
-      args.options[name] = argv[++i];
-    } else {
-      throw UsageError("unknown option " + a);
-    }
-  }
-  return args;
-}
-
-double to_number(const std::string& name, const std::string& text) {
-  try {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    if (used == text.size() && std::isfinite(v)) return v;
-  } catch (const std::exception&) {
-  }
-  throw UsageError("--" + name + " expects a number, got '" + text + "'");
-}
-
-int to_int(const std::string& name, const std::string& text) {
-  const double v = to_number(name, text);
-  if (v != std::floor(v) || std::fabs(v) > 1e9) throw UsageError("--" + name + " expects a whole number, got '" + text + "'");
-  return static_cast<int>(v);
-}
-
-std::vector<int> parse_hidden(const std::string& text) {
-  std::vector<int> sizes;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ',')) sizes.push_back(to_int("hidden", part));
-  return sizes;
-}
-
-std::string data_dir(const Args& args) {
-  auto it = args.options.find("data");
-  return it != args.options.end() ? it->second : DIGITLAB_DEFAULT_DATA;
-}
 
 std::string format_seconds(double s) {
   char buf[32];
@@ -108,26 +34,30 @@ std::string format_seconds(double s) {
 
 // --- train ------------------------------------------------------------------
 
-TrainerConfig train_config(const Args& args) {
-  const auto& o = args.options;
-  const std::string preset = o.count("preset") ? o.at("preset") : "default";
-  TrainerConfig c;
-  if (preset == "default") c = default_trainer_config();
-  else if (preset == "plain-sgd") c = plain_sgd_config();
-  else throw UsageError("unknown --preset '" + preset + "' (default or plain-sgd)");
-  OptimizerConfig& opt = c.hyper.optimizer;
-  if (o.count("hidden")) c.hidden = parse_hidden(o.at("hidden"));
-  if (o.count("optimizer")) opt.kind = parse_optimizer_kind(o.at("optimizer"));
-  if (o.count("schedule")) opt.schedule = parse_schedule(o.at("schedule"));
-  if (o.count("lr")) opt.lr = static_cast<float>(to_number("lr", o.at("lr")));
-  if (o.count("momentum")) opt.momentum = static_cast<float>(to_number("momentum", o.at("momentum")));
-  if (o.count("weight-decay")) opt.weight_decay = static_cast<float>(to_number("weight-decay", o.at("weight-decay")));
-  if (o.count("batch")) c.hyper.batch_size = to_int("batch", o.at("batch"));
-  if (o.count("epochs")) c.hyper.epochs = to_int("epochs", o.at("epochs"));
-  if (o.count("init")) c.init = parse_init(o.at("init"));
-  if (o.count("seed")) c.seed = static_cast<std::uint64_t>(to_int("seed", o.at("seed")));
-  check_hidden_sizes(c.hidden);
+struct TrainOptions {
+  std::string data = DIGITLAB_DEFAULT_DATA;
+  std::string preset = "cnn";
+  std::string arch;           // overrides the preset's layers
+  bool pytorch_defaults = false;
+  std::string init;
+  std::uint64_t seed = 1;
+  bool seed_given = false;
+  std::string out = "weights.json";
+  std::map<std::string, std::string> settings;  // table setting -> text, as given
+};
+
+// The run's settings: the preset's (or PyTorch's plain SGD), then the
+// layers of --arch, then every setting given on the command line.
+TrainerConfig train_config(const TrainOptions& o) {
+  TrainerConfig c = o.pytorch_defaults ? plain_sgd_config() : preset_trainer_config(o.preset);
+  if (o.pytorch_defaults) c.arch = preset_architecture(o.preset);
+  if (!o.arch.empty()) c.arch = parse_architecture(o.arch);
+  if (!o.arch.empty() && !o.pytorch_defaults) c.hyper.augment.enabled = is_convolutional(c.arch);
+  for (const auto& [name, text] : o.settings) set_setting(c.hyper, name, text);
+  if (!o.init.empty()) c.init = parse_init(o.init);
+  if (o.seed_given) c.seed = o.seed;
   check_hyperparameters(c.hyper);
+  check_trainable(c.arch, c.hyper.batch_size);
   return c;
 }
 
@@ -140,17 +70,15 @@ void draw_progress_bar(const TrainerProgress& p) {
   std::fflush(stdout);
 }
 
-int command_train(const Args& args) {
-  const TrainerConfig config = train_config(args);
-  const std::string dir = data_dir(args);
-  const std::string out = args.options.count("out") ? args.options.at("out") : "weights.json";
-  auto train = std::make_shared<const Dataset>(load_idx_split(dir, "train"));
-  auto test = std::make_shared<const Dataset>(load_idx_split(dir, "test"));
-  std::printf("data=%s train=%zu test=%zu hidden=", dir.c_str(), train->size(), test->size());
-  for (std::size_t i = 0; i < config.hidden.size(); ++i) std::printf("%s%d", i ? "," : "", config.hidden[i]);
-  std::printf(" optimizer=%s lr=%g batch=%d epochs=%d schedule=%s seed=%llu\n", to_string(config.hyper.optimizer.kind),
-              config.hyper.optimizer.lr, config.hyper.batch_size, config.hyper.epochs,
-              to_string(config.hyper.optimizer.schedule), static_cast<unsigned long long>(config.seed));
+int command_train(const TrainOptions& options) {
+  const TrainerConfig config = train_config(options);
+  auto train = std::make_shared<const Dataset>(load_idx_split(options.data, "train"));
+  auto test = std::make_shared<const Dataset>(load_idx_split(options.data, "test"));
+  std::printf("data=%s train=%zu test=%zu arch=%s\n", options.data.c_str(), train->size(), test->size(),
+              to_string(config.arch).c_str());
+  std::printf("settings");
+  for (const SettingInfo& s : training_settings()) std::printf(" %s=%s", s.name, setting_text(config.hyper, s.name).c_str());
+  std::printf(" seed=%llu init=%s\n", static_cast<unsigned long long>(config.seed), to_string(config.init));
 
   const bool tty = isatty(STDOUT_FILENO);
   const auto start = std::chrono::steady_clock::now();
@@ -182,23 +110,21 @@ int command_train(const Args& args) {
     }
     std::fflush(stdout);
   }
-  const auto snapshot = trainer.snapshot();
-  ModelFile file = snapshot->model;
+  ModelFile file = trainer.snapshot()->file;
   file.meta.note = "trained by digitlab-cli";
-  save_weights(out, file);
-  std::printf("accuracy=%.4f\nsaved=%s\n", file.meta.test_accuracy, out.c_str());
+  save_weights(options.out, file);
+  std::printf("accuracy=%.4f\nsaved=%s\n", file.meta.test_accuracy, options.out.c_str());
   return 0;
 }
 
 // --- eval / predict -----------------------------------------------------------
 
-int command_eval(const Args& args) {
-  if (!args.options.count("weights")) throw UsageError("eval needs --weights FILE");
-  const ModelFile file = load_weights(args.options.at("weights"));
-  const Dataset test = load_idx_split(data_dir(args), "test");
-  const EvalResult r = evaluate(file.net, test);
-  std::printf("accuracy=%.4f\nloss=%.4f\ncount=%zu\nconfusion (rows: true label, columns: predicted)\n      ", r.accuracy,
-              r.loss, r.count);
+int command_eval(const std::string& weights, const std::string& data) {
+  const ModelFile file = load_weights(weights);
+  const Dataset test = load_idx_split(data, "test");
+  const EvalResult r = evaluate(file.model, test);
+  std::printf("arch=%s\naccuracy=%.4f\nloss=%.4f\ncount=%zu\nconfusion (rows: true label, columns: predicted)\n      ",
+              to_string(file.model.arch).c_str(), r.accuracy, r.loss, r.count);
   for (int c = 0; c < kClasses; ++c) std::printf("%6d", c);
   std::printf("\n");
   for (int t = 0; t < kClasses; ++t) {
@@ -209,7 +135,8 @@ int command_eval(const Args& args) {
   return 0;
 }
 
-// Reads a binary (P5) or ASCII (P2) PGM as intensities in [0, 1].
+// Reads a binary (P5) or ASCII (P2) PGM as intensities in [0, 1]. A PGM
+// reader is 40 lines; libstb (Debian) would bring a whole image library for it.
 std::vector<float> read_pgm(const std::string& path, int& width, int& height) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open file");
@@ -234,8 +161,8 @@ std::vector<float> read_pgm(const std::string& path, int& width, int& height) {
   width = number("width", 8192);
   height = number("height", 8192);
   const int maxval = number("maxval", 255);
-  if (width <= 0 || height <= 0 || width > 8192 || height > 8192 || maxval <= 0 || maxval > 255)
-    throw Error(path + ": unsupported PGM size or depth (up to 8192x8192, 8 bits)");
+  if (width <= 0 || height <= 0 || maxval <= 0)
+    throw Error(path + ": unsupported PGM size or depth (1x1 to 8192x8192, 8 bits)");
   std::vector<float> pixels(static_cast<std::size_t>(width) * height);
   if (magic == "P5") {
     in.get();  // the single whitespace after maxval
@@ -254,48 +181,98 @@ std::vector<float> read_pgm(const std::string& path, int& width, int& height) {
   return pixels;
 }
 
-int command_predict(const Args& args) {
-  if (!args.options.count("weights") || args.positional.size() != 1)
-    throw UsageError("predict needs --weights FILE and one IMAGE.pgm");
-  const ModelFile file = load_weights(args.options.at("weights"));
+int command_predict(const std::string& weights, const std::string& image_path) {
+  const ModelFile file = load_weights(weights);
   int width = 0, height = 0;
-  const std::vector<float> pixels = read_pgm(args.positional[0], width, height);
+  const std::vector<float> pixels = read_pgm(image_path, width, height);
   const auto image = preprocess_drawing(pixels.data(), width, height);
-  if (!image) throw Error(args.positional[0] + ": the image holds no ink to read");
+  if (!image) throw Error(image_path + ": the image holds no ink to read");
   float probs[kClasses];
-  predict(file.net, image->data(), probs);
+  predict(file.model, image->data(), probs);
   for (int c = 0; c < kClasses; ++c) std::printf("p%d=%.4f\n", c, probs[c]);
   std::printf("prediction=%d\n", argmax10(probs));
   return 0;
 }
 
+// "batch_size" -> "--batch-size"
+std::string option_name(const char* setting) {
+  std::string name = std::string("--") + setting;
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name;
+}
+
+std::string setting_help(const SettingInfo& s, const Hyperparameters& defaults) {
+  std::string help = s.help;
+  if (s.kind == SettingKind::number || s.kind == SettingKind::integer) {
+    char range[96];
+    std::snprintf(range, sizeof range, " [%g to %g%s%s]", s.min, s.max, *s.unit ? " " : "", s.unit);
+    help += range;
+  }
+  return help + " (cnn default: " + setting_text(defaults, s.name) + ")";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{"digitlab-cli: train, evaluate, predict and benchmark DigitLab nets"};
+  app.require_subcommand(1);
+
+  TrainOptions train;
+  CLI::App* train_cmd = app.add_subcommand("train", "train a net and save its weights");
+  train_cmd->add_option("--data", train.data, "IDX data set folder (train and test splits)")->capture_default_str();
+  std::string presets;
+  for (const std::string& p : preset_names()) presets += (presets.empty() ? "" : ", ") + p;
+  train_cmd->add_option("--preset", train.preset, "the net and DigitLab's settings for it: " + presets)
+      ->capture_default_str()
+      ->check(CLI::IsMember(preset_names()));
+  train_cmd->add_option("--arch", train.arch,
+                        "any other net as a layer list, e.g. conv3x3x16,relu,maxpool2,dense64,relu,dense10 "
+                        "(docs/weights-format.md); settings as for the preset");
+  train_cmd->add_flag("--pytorch-defaults", train.pytorch_defaults,
+                      "plain SGD lr 0.1, batch 64, inputs in [0, 1] and PyTorch's initialisation: the setting "
+                      "bench/compare.sh runs PyTorch with");
+  const Hyperparameters defaults = default_trainer_config().hyper;
+  for (const SettingInfo& s : training_settings()) {
+    std::string type = s.kind == SettingKind::number ? "X" : s.kind == SettingKind::integer ? "N" : "{true,false}";
+    if (s.kind == SettingKind::choice) {
+      type = "{";
+      for (const std::string& c : s.choices) type += (type.size() > 1 ? "," : "") + c;
+      type += "}";
+    }
+    train_cmd->add_option(option_name(s.name), train.settings[s.name], setting_help(s, defaults))->type_name(type);
+  }
+  train_cmd->add_option("--seed", train.seed, "seed of the initial weights, the data order and augmentation")
+      ->each([&](const std::string&) { train.seed_given = true; });
+  train_cmd->add_option("--init", train.init, "he_uniform (default) or torch_linear");
+  train_cmd->add_option("--out", train.out, "weights file to write (.bin: binary, else JSON)")->capture_default_str();
+
+  std::string weights, data = DIGITLAB_DEFAULT_DATA, image;
+  CLI::App* eval_cmd = app.add_subcommand("eval", "test accuracy and confusion matrix of a weights file");
+  eval_cmd->add_option("--weights", weights, "weights file (JSON or binary)")->required();
+  eval_cmd->add_option("--data", data, "IDX data set folder")->capture_default_str();
+  CLI::App* predict_cmd = app.add_subcommand("predict", "class probabilities of one image");
+  predict_cmd->add_option("--weights", weights, "weights file (JSON or binary)")->required();
+  predict_cmd->add_option("image", image, "a PGM image (P5 or P2), dark on light or light on dark")->required();
+  BenchOptions bench;
+  CLI::App* bench_cmd = app.add_subcommand("bench", "core benchmarks, one line per figure");
+  bench_cmd->add_flag("--quick", bench.quick, "short measurements");
+
   try {
-    if (argc < 2) throw UsageError("no command given");
-    const std::string command = argv[1];
-    if (command == "--help" || command == "-h" || command == "help") {
-      std::cout << kUsage;
-      return 0;
-    }
-    if (command == "train")
-      return command_train(parse_args(argc, argv, 2, {"data", "preset", "hidden", "optimizer", "lr", "momentum",
-                                                      "weight-decay", "schedule", "batch", "epochs", "seed", "init", "out"}));
-    if (command == "eval") return command_eval(parse_args(argc, argv, 2, {"data", "weights"}));
-    if (command == "predict") return command_predict(parse_args(argc, argv, 2, {"weights"}));
-    if (command == "bench") {
-      const Args args = parse_args(argc, argv, 2, {}, {"quick"});
-      if (!args.positional.empty()) throw UsageError("bench takes no arguments besides --quick");
-      BenchOptions options;
-      options.quick = args.options.count("quick") > 0;
-      run_benchmarks(options, std::cout);
-      return 0;
-    }
-    throw UsageError("unknown command '" + command + "'");
-  } catch (const UsageError& e) {
-    std::cerr << "digitlab-cli: " << e.what() << "\n\n" << kUsage;
-    return 2;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and exits 0; bad usage says why and exits 2.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  // Only options that were given override the preset's settings.
+  for (auto it = train.settings.begin(); it != train.settings.end();)
+    it = train_cmd->count(option_name(it->first.c_str())) ? std::next(it) : train.settings.erase(it);
+  try {
+    if (*train_cmd) return command_train(train);
+    if (*eval_cmd) return command_eval(weights, data);
+    if (*predict_cmd) return command_predict(weights, image);
+    run_benchmarks(bench, std::cout);
+    return 0;
   } catch (const std::exception& e) {
     std::cerr << "digitlab-cli: error: " << e.what() << "\n";
     return 1;

@@ -190,7 +190,7 @@ JobManager::Ending JobManager::finish(const Job& job, const Trainer& trainer) {
   try {
     // Core publishes the final snapshot before the progress that says
     // "finished", so this snapshot holds the finished run's weights.
-    ModelFile model = trainer.snapshot()->model;
+    ModelFile model = trainer.snapshot()->file;
     model.meta.note = "trained on the server by job " + std::to_string(job.id);
     ending.version = store_.put(job.request.model, WriteCondition{}, make_new_version(model, "trained")).info.version;
   } catch (const std::exception& e) {

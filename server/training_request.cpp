@@ -1,6 +1,5 @@
 #include "training_request.h"
 
-#include <climits>
 #include <set>
 
 #include "api_error.h"
@@ -16,20 +15,6 @@ using nlohmann::json;
 
 [[noreturn]] void invalid(const std::string& message) { throw ApiError(400, "invalid_hyperparameters", message); }
 
-double number_field(const json& j, const char* key) {
-  if (!j.at(key).is_number()) invalid(std::string(key) + " must be a number");
-  return j.at(key).get<double>();
-}
-
-// An integer field that fits in `int` (core's range checks come after).
-int int_value(const json& v, const std::string& what) {
-  const bool fits = v.is_number_integer() && (v.is_number_unsigned() ? v.get<std::uint64_t>() <= INT_MAX
-                                                                      : v.get<std::int64_t>() >= INT_MIN &&
-                                                                            v.get<std::int64_t>() <= INT_MAX);
-  if (!fits) invalid(what + " must be an integer");
-  return static_cast<int>(v.get<std::int64_t>());
-}
-
 std::string string_field(const json& j, const char* key) {
   if (!j.at(key).is_string()) invalid(std::string(key) + " must be a string");
   return j.at(key).get<std::string>();
@@ -44,10 +29,13 @@ json parse_body(const std::string& body) {
   };
   json j = json::parse(body, shallow, false);
   if (j.is_discarded() || !j.is_object()) throw ApiError(400, "bad_json", "the body must be a JSON object");
-  static const std::set<std::string> known = {"dataset", "hidden", "optimizer", "lr", "momentum", "weight_decay",
-                                              "batch_size", "epochs", "seed", "schedule", "resume"};
+  static const std::set<std::string> known = [] {
+    std::set<std::string> names = {"dataset", "preset", "arch", "seed", "resume"};
+    for (const SettingInfo& s : training_settings()) names.insert(s.name);
+    return names;
+  }();
   for (const auto& item : j.items())
-    if (!known.count(item.key())) invalid("unknown field '" + item.key() + "'");
+    if (!known.count(item.key())) invalid("unknown field '" + item.key().substr(0, 64) + "'");
   return j;
 }
 
@@ -72,23 +60,21 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
   }
 
   TrainerConfig& config = request.config;
-  config = default_trainer_config();
-  config.dataset_name = request.dataset->name;
-  OptimizerConfig& optimizer = config.hyper.optimizer;
   try {
-    if (j.contains("hidden")) {
-      if (!j.at("hidden").is_array()) invalid("hidden must be a list of layer sizes");
-      config.hidden.clear();
-      for (const json& size : j.at("hidden")) config.hidden.push_back(int_value(size, "each hidden size"));
+    config = preset_trainer_config(j.contains("preset") ? string_field(j, "preset") : "cnn");
+    if (j.contains("arch")) {
+      config.arch = parse_architecture(string_field(j, "arch"));
+      config.hyper.augment.enabled = is_convolutional(config.arch);
     }
-    check_hidden_sizes(config.hidden);
-    if (j.contains("optimizer")) optimizer.kind = parse_optimizer_kind(string_field(j, "optimizer"));
-    if (j.contains("schedule")) optimizer.schedule = parse_schedule(string_field(j, "schedule"));
-    if (j.contains("lr")) optimizer.lr = static_cast<float>(number_field(j, "lr"));
-    if (j.contains("momentum")) optimizer.momentum = static_cast<float>(number_field(j, "momentum"));
-    if (j.contains("weight_decay")) optimizer.weight_decay = static_cast<float>(number_field(j, "weight_decay"));
-    if (j.contains("batch_size")) config.hyper.batch_size = int_value(j.at("batch_size"), "batch_size");
-    if (j.contains("epochs")) config.hyper.epochs = int_value(j.at("epochs"), "epochs");
+    // Every training setting by its name in core's table, typed as the table says.
+    for (const SettingInfo& s : training_settings()) {
+      if (!j.contains(s.name)) continue;
+      const json& v = j.at(s.name);
+      if (s.kind == SettingKind::choice) set_setting(config.hyper, s.name, string_field(j, s.name));
+      else if (s.kind == SettingKind::flag && v.is_boolean()) set_setting(config.hyper, s.name, v.get<bool>() ? 1.0 : 0.0);
+      else if (s.kind != SettingKind::flag && v.is_number()) set_setting(config.hyper, s.name, v.get<double>());
+      else invalid(std::string(s.name) + (s.kind == SettingKind::flag ? " must be true or false" : " must be a number"));
+    }
     if (j.contains("seed")) {
       const json& seed = j.at("seed");
       if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
@@ -99,24 +85,35 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
   } catch (const Error& e) {
     invalid(e.what());
   }
+  config.dataset_name = request.dataset->name;
   if (j.contains("resume") && !j.at("resume").is_boolean()) invalid("resume must be true or false");
   const bool resume = j.value("resume", false);
   if (resume) {
     request.start_from = latest_weights(store, model);
-    config.hidden = request.start_from->net.hidden();
+    if (j.contains("arch") || j.contains("preset"))
+      if (request.start_from->model.arch != config.arch)
+        invalid("resume trains the model's own layers (" + to_string(request.start_from->model.arch) +
+                "): leave out preset and arch");
+    config.arch = request.start_from->model.arch;
+  }
+  try {
+    check_trainable(config.arch, config.hyper.batch_size);
+  } catch (const Error& e) {
+    invalid(e.what());
   }
 
+  const auto preset = preset_of(config.arch);
   request.settings = {{"dataset", request.dataset->name},
-                      {"hidden", config.hidden},
-                      {"optimizer", to_string(optimizer.kind)},
-                      {"lr", float_json(optimizer.lr)},
-                      {"momentum", float_json(optimizer.momentum)},
-                      {"weight_decay", float_json(optimizer.weight_decay)},
-                      {"schedule", to_string(optimizer.schedule)},
-                      {"batch_size", config.hyper.batch_size},
-                      {"epochs", config.hyper.epochs},
+                      {"preset", preset ? json(*preset) : json()},
+                      {"arch", to_string(config.arch)},
                       {"seed", config.seed},
                       {"resume", resume}};
+  for (const SettingInfo& s : training_settings()) {
+    if (s.kind == SettingKind::choice) request.settings[s.name] = setting_text(config.hyper, s.name);
+    else if (s.kind == SettingKind::flag) request.settings[s.name] = setting_number(config.hyper, s.name) != 0;
+    else if (s.kind == SettingKind::integer) request.settings[s.name] = static_cast<int>(setting_number(config.hyper, s.name));
+    else request.settings[s.name] = float_json(static_cast<float>(setting_number(config.hyper, s.name)));
+  }
   return request;
 }
 

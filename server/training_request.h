@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include <digitlab/hyperparameters.h>
 #include <digitlab/trainer.h>
 
 #include <nlohmann/json.hpp>
@@ -26,10 +27,11 @@ struct TrainingRequest {
 // A training request is a few hyperparameters: far below --max-body.
 constexpr std::size_t kMaxTrainingRequestBytes = 64u << 10;
 
-// Fields (all optional): dataset, hidden, optimizer, lr, momentum,
-// weight_decay, batch_size, epochs, seed, schedule, resume. Unknown fields,
-// wrong types and values core rejects are ApiError 400; resuming a model
-// that does not exist is 404.
+// Fields (all optional): dataset, preset (mlp, cnn-small, cnn; default cnn),
+// arch (a layer list, overriding the preset's), seed, resume, and every
+// training setting of core's table (digitlab/hyperparameters.h) by its name.
+// Unknown fields, wrong types and values core rejects are ApiError 400;
+// resuming a model that does not exist is 404.
 TrainingRequest parse_training_request(const std::string& model, const std::string& body, const DataCatalog& data,
                                        const ModelStore& store);
 

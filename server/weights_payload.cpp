@@ -16,7 +16,10 @@ nlohmann::json metrics_of(const ModelFile& model) {
   // The weights formats keep these as floats: show float precision, so a
   // version reads the same whichever format it arrived in.
   auto optional_number = [](double x) { return x < 0 ? nlohmann::json() : float_json(static_cast<float>(x)); };
-  return {{"hidden", model.net.hidden()},
+  const auto preset = preset_of(model.model.arch);
+  return {{"arch", to_string(model.model.arch)},
+          {"preset", preset ? nlohmann::json(*preset) : nlohmann::json()},
+          {"parameters", model.model.params.size()},
           {"dataset", meta.dataset},
           {"epochs", float_json(static_cast<float>(meta.epochs))},
           {"test_accuracy", optional_number(meta.test_accuracy)},

@@ -1,8 +1,9 @@
-// Matrix kernels behind the layers. One operation covers every gemm the MLP
-// needs (forward, weight gradient, input gradient), with A read through
-// strides so no operand has to be transposed in memory:
-//   C[M,N] = beta * C + sum_k A(m,k) * B[k,N]      A(m,k) = A[m*a_rs + k*a_cs]
-// B and C are row-major with leading dimensions ldb and ldc.
+// Matrix kernels behind the layers. One operation covers every product the
+// layers need (forward, weight gradient, input gradient), with A read through
+// strides so no operand has to be transposed in memory, and an epilogue that
+// adds a bias and applies ReLU while the result is still in registers:
+//   C[M,N] = relu?(beta * C + sum_k A(m,k) * B[k,N] + bias_rows[m] + bias_cols[n])
+//   A(m,k) = A[m*a_rs + k*a_cs]; B and C row-major with leading dimensions ldb, ldc.
 #pragma once
 #include <cstddef>
 
@@ -16,7 +17,10 @@ struct GemmArgs {
   std::ptrdiff_t ldb;
   float* c;
   std::ptrdiff_t ldc;
-  float beta;  // 0: overwrite C, 1: accumulate into C
+  float beta;                          // 0: overwrite C, 1: accumulate into C
+  const float* bias_rows = nullptr;    // [M], added to every row m (a conv's bias)
+  const float* bias_cols = nullptr;    // [N], added to every column n (a dense layer's bias)
+  bool relu = false;                   // max(0, .) last (NaN passes through)
 };
 
 // Fastest kernel for this machine: AVX-512 or AVX2 natively (picked at run

@@ -1,54 +1,88 @@
 #include "layers.h"
 
-#include <utility>
+#include <cstring>
+#include <sstream>
+
+#include <xtensor/xio.hpp>
 
 #include "kernels.h"
 
 namespace digitlab {
 
-void linear_forward(float* out, const float* in, const ConstLinearView& layer, int batch) {
-  for (int r = 0; r < batch; ++r)
-    for (int o = 0; o < layer.out; ++o) out[r * layer.out + o] = layer.b[o];
-  gemm({batch, layer.out, layer.in, in, layer.in, 1, layer.w, layer.out, out, layer.out, 1.0f});
+void require_shape(const char* what, const xt::svector<std::size_t>& shape, std::initializer_list<std::size_t> expected) {
+  if (std::equal(shape.begin(), shape.end(), expected.begin(), expected.end())) return;
+  std::ostringstream message;
+  message << what << ": shape " << xt::adapt(shape) << ", expected "
+          << xt::adapt(std::vector<std::size_t>(expected));
+  throw Error(message.str());
 }
 
-void linear_backward(float* din, float* dw, float* db, const float* dout, const float* in,
-                     const ConstLinearView& layer, int batch, float* scratch) {
-  // dw[i,o] = sum_r in[r,i] dout[r,o]: A = in^T read through strides.
-  gemm({layer.in, layer.out, batch, in, 1, layer.in, dout, layer.out, dw, layer.out, 0.0f});
-  for (int o = 0; o < layer.out; ++o) db[o] = 0.0f;
+void input_forward(Maps& out, const float* pixels, int batch, float mean, float std) {
+  DIGITLAB_CHECK_SHAPE("input output", out, 1, std::size_t(batch), kImageSide, kImageSide);
+  const float inv_std = 1.0f / std;
+  float* o = out.data();
+  for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * kImagePixels; ++i) o[i] = (pixels[i] - mean) * inv_std;
+}
+
+void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, bool relu) {
+  const int batch = static_cast<int>(in.shape(0)), n_in = static_cast<int>(p.weights.shape(0)),
+            n_out = static_cast<int>(p.weights.shape(1));
+  DIGITLAB_CHECK_SHAPE("dense input", in, std::size_t(batch), std::size_t(n_in));
+  DIGITLAB_CHECK_SHAPE("dense output", out, std::size_t(batch), std::size_t(n_out));
+  GemmArgs g{batch, n_out, n_in, in.data(), n_in, 1, p.weights.data(), n_out, out.data(), n_out, 0.0f};
+  g.bias_cols = p.bias.data();
+  g.relu = relu;
+  gemm(g);
+}
+
+void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const Vectors& in,
+                    const ConstDenseParams& p, std::vector<float>& scratch) {
+  const int batch = static_cast<int>(in.shape(0)), n_in = static_cast<int>(p.weights.shape(0)),
+            n_out = static_cast<int>(p.weights.shape(1));
+  DIGITLAB_CHECK_SHAPE("dense output gradient", dout, std::size_t(batch), std::size_t(n_out));
+  DIGITLAB_CHECK_SHAPE("dense weight gradient", grads.weights, std::size_t(n_in), std::size_t(n_out));
+  // dw[i,o] = sum_r in[r,i] dout[r,o]: A = in^T, read through strides.
+  gemm({n_in, n_out, batch, in.data(), 1, n_in, dout.data(), n_out, grads.weights.data(), n_out, 0.0f});
+  float* db = grads.bias.data();
+  const float* d = dout.data();
+  std::fill(db, db + n_out, 0.0f);
   for (int r = 0; r < batch; ++r)
-    for (int o = 0; o < layer.out; ++o) db[o] += dout[r * layer.out + o];
+    for (int o = 0; o < n_out; ++o) db[o] += d[static_cast<std::size_t>(r) * n_out + o];
   if (din == nullptr) return;
+  DIGITLAB_CHECK_SHAPE("dense input gradient", *din, std::size_t(batch), std::size_t(n_in));
   // din = dout · w^T: transpose w once (I*O copies against B*I*O multiply-adds)
   // so the kernel streams rows that are contiguous along I.
-  for (int i = 0; i < layer.in; ++i)
-    for (int o = 0; o < layer.out; ++o) scratch[o * layer.in + i] = layer.w[i * layer.out + o];
-  gemm({batch, layer.in, layer.out, dout, layer.out, 1, scratch, layer.in, din, layer.in, 0.0f});
+  scratch.resize(static_cast<std::size_t>(n_in) * n_out);
+  const float* w = p.weights.data();
+  for (int i = 0; i < n_in; ++i)
+    for (int o = 0; o < n_out; ++o) scratch[static_cast<std::size_t>(o) * n_in + i] = w[static_cast<std::size_t>(i) * n_out + o];
+  gemm({batch, n_in, n_out, d, n_out, 1, scratch.data(), n_in, din->data(), n_in, 0.0f});
 }
 
-void relu_forward(float* out, const float* in, int count) {
+void relu_forward(float* out, const float* in, std::size_t n) {
   // NaN passes through (as in PyTorch) so an overflow shows up in the loss
   // instead of being silently zeroed.
-  for (int i = 0; i < count; ++i) out[i] = in[i] > 0.0f || in[i] != in[i] ? in[i] : 0.0f;
+  for (std::size_t i = 0; i < n; ++i) out[i] = in[i] > 0.0f || in[i] != in[i] ? in[i] : 0.0f;
 }
 
-void relu_backward(float* din, const float* dout, const float* out, int count) {
-  for (int i = 0; i < count; ++i) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+void relu_backward(float* din, const float* dout, const float* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
 }
 
-void scale_input(float* out, const float* pixels, int batch, const Mlp& net) {
-  const float inv_std = 1.0f / net.input_std;
-  for (int i = 0; i < batch * kImagePixels; ++i) out[i] = (pixels[i] - net.input_mean) * inv_std;
+void flatten_forward(Vectors& out, const Maps& in) {
+  const std::size_t channels = in.shape(0), batch = in.shape(1), plane = in.shape(2) * in.shape(3);
+  DIGITLAB_CHECK_SHAPE("flatten output", out, batch, channels * plane);
+  for (std::size_t c = 0; c < channels; ++c)
+    for (std::size_t b = 0; b < batch; ++b)
+      std::memcpy(out.data() + (b * channels + c) * plane, in.data() + (c * batch + b) * plane, sizeof(float) * plane);
 }
 
-const float* mlp_forward(const Mlp& net, int batch, float* a, float* b) {
-  for (int l = 0; l < net.num_layers(); ++l) {
-    linear_forward(b, a, net.layer(l), batch);
-    if (l + 1 < net.num_layers()) relu_forward(b, b, batch * net.sizes[l + 1]);
-    std::swap(a, b);
-  }
-  return a;
+void flatten_backward(Maps& din, const Vectors& dout) {
+  const std::size_t channels = din.shape(0), batch = din.shape(1), plane = din.shape(2) * din.shape(3);
+  DIGITLAB_CHECK_SHAPE("flatten output gradient", dout, batch, channels * plane);
+  for (std::size_t c = 0; c < channels; ++c)
+    for (std::size_t b = 0; b < batch; ++b)
+      std::memcpy(din.data() + (c * batch + b) * plane, dout.data() + (b * channels + c) * plane, sizeof(float) * plane);
 }
 
 }  // namespace digitlab

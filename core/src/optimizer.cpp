@@ -36,22 +36,6 @@ Schedule parse_schedule(const std::string& name) {
   throw Error("unknown schedule '" + name + "' (expected constant, step or cosine)");
 }
 
-void check_optimizer_config(const OptimizerConfig& c) {
-  auto in_range = [](float v, float lo, float hi) { return std::isfinite(v) && v >= lo && v <= hi; };
-  if (!in_range(c.lr, 1e-7f, 10.0f) || c.lr <= 0.0f)
-    throw Error("learning rate must be in (0, 10], got " + std::to_string(c.lr));
-  if (!in_range(c.momentum, 0.0f, 0.999f))
-    throw Error("momentum must be in [0, 0.999], got " + std::to_string(c.momentum));
-  if (!in_range(c.beta1, 0.0f, 0.9999f) || !in_range(c.beta2, 0.0f, 0.99999f))
-    throw Error("Adam betas must be in [0, 1)");
-  if (!in_range(c.eps, 1e-12f, 1.0f) || c.eps <= 0.0f) throw Error("Adam eps must be in (0, 1]");
-  if (!in_range(c.weight_decay, 0.0f, 1.0f))
-    throw Error("weight decay must be in [0, 1], got " + std::to_string(c.weight_decay));
-  if (!in_range(c.step_epochs, 0.01f, 1e6f)) throw Error("step_epochs must be positive");
-  if (!in_range(c.step_gamma, 0.0f, 1.0f)) throw Error("step_gamma must be in [0, 1]");
-  if (!in_range(c.min_lr_fraction, 0.0f, 1.0f)) throw Error("min_lr_fraction must be in [0, 1]");
-}
-
 float scheduled_lr(const OptimizerConfig& c, double epoch, double total_epochs) {
   switch (c.schedule) {
     case Schedule::constant:

@@ -1,3 +1,7 @@
+// The Trainer's command/publish loop. Its other jobs have their own homes:
+// batches come from a BatchSource (order, cache, personal set,
+// augmentation) and curves from a MetricHistory; this file runs commands,
+// batches and evaluations and publishes what readers see.
 #include "digitlab/trainer.h"
 
 #include <algorithm>
@@ -16,14 +20,14 @@
 #include <unistd.h>
 #endif
 
-#include "rng.h"
+#include "batch_source.h"
+#include "metric_history.h"
 
 namespace digitlab {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kPublishSeconds = 0.05;  // progress and weights reach readers at 20 Hz
-constexpr std::size_t kMaxPersonal = 256;
 
 // Linux keeps a nice value per thread: raising this thread's leaves the rest
 // of the process (an interface thread) at its own priority.
@@ -33,53 +37,37 @@ void lower_this_thread_priority() {
 #endif
 }
 
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// Halves a full history by merging neighbours, so it spans the whole run at
-// half the resolution and never grows past its bound.
-template <class Point, class Merge>
-void compact(std::vector<Point>& points, Merge merge) {
-  std::vector<Point> half;
-  half.reserve(points.size() / 2 + 1);
-  for (std::size_t i = 0; i + 1 < points.size(); i += 2) half.push_back(merge(points[i], points[i + 1]));
-  if (points.size() % 2) half.push_back(points.back());
-  points.swap(half);
-}
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 }  // namespace
 
-TrainerConfig default_trainer_config() {
+TrainerConfig preset_trainer_config(const std::string& preset) {
   TrainerConfig c;
-  c.hidden = {128};
+  c.arch = preset_architecture(preset);
   c.input_mean = 0.1307f;  // MNIST's pixel mean and std: standardised inputs
   c.input_std = 0.3081f;
-  c.hyper.optimizer.kind = OptimizerKind::momentum;
-  c.hyper.optimizer.lr = 0.05f;
-  c.hyper.optimizer.momentum = 0.9f;
-  c.hyper.optimizer.weight_decay = 5e-4f;
-  c.hyper.optimizer.schedule = Schedule::cosine;
+  OptimizerConfig& o = c.hyper.optimizer;
+  o.kind = OptimizerKind::momentum;
+  o.momentum = 0.9f;
+  o.weight_decay = 5e-4f;
+  o.schedule = Schedule::cosine;
+  o.lr = is_convolutional(c.arch) ? 0.03f : 0.05f;
   c.hyper.batch_size = 64;
   c.hyper.epochs = 10;
+  c.hyper.augment.enabled = is_convolutional(c.arch);
   return c;
 }
 
+TrainerConfig default_trainer_config() { return preset_trainer_config("cnn"); }
+
 TrainerConfig plain_sgd_config() {
   TrainerConfig c;
-  c.hidden = {128};
+  c.arch = preset_architecture("mlp");
   c.init = Init::torch_linear;
   c.hyper.optimizer.kind = OptimizerKind::sgd;
   c.hyper.optimizer.lr = 0.1f;
   c.hyper.batch_size = 64;
   c.hyper.epochs = 10;
   return c;
-}
-
-void check_hyperparameters(const Hyperparameters& h) {
-  if (h.batch_size < 1 || h.batch_size > 4096)
-    throw Error("batch size must be between 1 and 4096, got " + std::to_string(h.batch_size));
-  if (h.epochs < 1 || h.epochs > 1000) throw Error("epochs must be between 1 and 1000, got " + std::to_string(h.epochs));
-  check_optimizer_config(h.optimizer);
 }
 
 const char* to_string(RunState state) {
@@ -97,37 +85,25 @@ struct Trainer::Impl {
   // --- fixed at construction ---
   TrainerConfig config;
   const bool threaded;
-  std::shared_ptr<const Dataset> train;   // one of train / cache is set
-  std::shared_ptr<SampleCache> cache;
 
   // --- owned by the training loop (one thread at a time) ---
   std::shared_ptr<const Dataset> test;
   Learner learner;
+  BatchSource source;
+  MetricHistory history;
   RunState state = RunState::idle;
   bool trained = false;
   bool starved = false;
   std::string message;
-  std::uint64_t rng = 0;
-  std::vector<std::uint32_t> order;  // shuffled sample order of the in-memory set
-  std::size_t cursor = 0;
   std::uint64_t run_samples = 0, samples_seen = 0, steps = 0;
   int pending_steps = 0;
-  Dataset personal;
-  std::size_t personal_cursor = 0;
   float teach_loss = -1;
-  std::vector<std::uint8_t> batch_bytes, batch_labels;  // batch_bytes: scratch for cache draws
-  std::vector<float> batch_pixels;
-  // history
-  std::vector<MetricPoint> history;
-  std::vector<EvalPoint> evals;
-  std::shared_ptr<const EvalResult> last_eval;
+  std::vector<float> batch_pixels;  // [batch, 784]
+  std::vector<std::uint8_t> batch_labels;
   std::optional<Evaluation> evaluation;  // under way: whole at once when threaded, sliced otherwise
   double evaluation_epoch = 0;
-  std::uint64_t record_every = 0;
-  double point_loss = 0;
-  std::uint64_t point_correct = 0, point_count = 0;
-  double point_busy_s = 0;  // time spent training since the point started
-  float samples_per_s = 0, last_loss = 0, last_accuracy = 0;
+  std::optional<Model> best;  // weights of this run's best evaluation
+  double best_accuracy = -1;
   // publishing
   Clock::time_point last_publish = Clock::now();
   bool weights_changed = true;
@@ -142,14 +118,14 @@ struct Trainer::Impl {
   bool quit = false;
   std::thread worker;
 
-  Impl(TrainerConfig c, std::shared_ptr<const Dataset> t, std::shared_ptr<SampleCache> sc,
+  Impl(TrainerConfig c, std::shared_ptr<const Dataset> train, std::shared_ptr<SampleCache> cache,
        std::shared_ptr<const Dataset> test_set, bool use_thread)
-      : config(std::move(c)), threaded(use_thread), train(std::move(t)), cache(std::move(sc)),
-        test(std::move(test_set)),
-        learner(make_mlp(config.hidden, config.seed, config.input_mean, config.input_std, config.init)) {
+      : config(std::move(c)), threaded(use_thread), test(std::move(test_set)),
+        learner(make_model(config.arch, config.seed, config.input_mean, config.input_std, config.init)),
+        source(std::move(train), std::move(cache)), history(config.history_every) {
     check_hyperparameters(config.hyper);
-    if (train && train->size() == 0) throw Error("trainer: the training set is empty");
-    if (config.epoch_size == 0) config.epoch_size = train ? train->size() : 60000;
+    check_trainable(config.arch, config.hyper.batch_size);
+    if (config.epoch_size == 0) config.epoch_size = source.dataset_size() ? source.dataset_size() : 60000;
     reset_run_data();
     publish(true);
     if (threaded)
@@ -231,75 +207,30 @@ struct Trainer::Impl {
 
   // --- training ---
   void reset_run_data() {
-    rng = config.seed ^ 0x5DEECE66Dull;
-    if (train) {
-      order.resize(train->size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
-      shuffle();
-    }
+    source.restart(config.seed);
     run_samples = 0;
     history.clear();
-    evals.clear();
-    last_eval.reset();
     evaluation.reset();
-    record_every = std::max<std::uint64_t>(1, config.history_every);
-    restart_point();
-  }
-
-  void shuffle() {  // Fisher-Yates with the trainer's own generator
-    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[random_below(rng, i)]);
-    cursor = 0;
-  }
-
-  void restart_point() {
-    point_loss = 0;
-    point_correct = point_count = 0;
-    point_busy_s = 0;
+    best.reset();
+    best_accuracy = -1;
   }
 
   double epoch() const { return static_cast<double>(run_samples) / config.epoch_size; }
 
-  // Fills batch_pixels [n, 784] and batch_labels [n]; false when the cache is empty.
-  bool fill_batch(int n) {
-    const std::size_t n_pixels = static_cast<std::size_t>(n) * kImagePixels;
-    batch_labels.resize(n);
-    batch_pixels.resize(n_pixels);
-    if (train) {
-      for (int i = 0; i < n; ++i) {
-        if (cursor == order.size()) shuffle();
-        const std::uint32_t idx = order[cursor++];
-        image_to_unit(train->image(idx), &batch_pixels[static_cast<std::size_t>(i) * kImagePixels]);
-        batch_labels[i] = train->labels[idx];
-      }
-    } else {
-      batch_bytes.resize(n_pixels);  // the cache hands out bytes, copied under its lock
-      if (!cache->draw(n, rng, batch_bytes.data(), batch_labels.data())) return false;
-      for (int i = 0; i < n; ++i)
-        image_to_unit(&batch_bytes[static_cast<std::size_t>(i) * kImagePixels],
-                      &batch_pixels[static_cast<std::size_t>(i) * kImagePixels]);
-    }
-    if (personal.size() > 0) {  // one personal drawing per batch teaches the user's hand
-      const std::size_t p = personal_cursor++ % personal.size();
-      image_to_unit(personal.image(p), &batch_pixels[static_cast<std::size_t>(n - 1) * kImagePixels]);
-      batch_labels[n - 1] = personal.labels[p];
-    }
-    return true;
-  }
-
   void train_batch() {
     const Clock::time_point start = Clock::now();
     const int n = config.hyper.batch_size;
+    batch_pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
+    batch_labels.resize(n);
     const bool was_starved = starved;
-    starved = !fill_batch(n);
+    starved = !source.fill(n, config.hyper.augment, batch_pixels.data(), batch_labels.data());
     if (starved != was_starved) publish(true);  // readers learn at once that data ran out (or came back)
     if (starved) return;
     const float lr = scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs);
     const BatchStats stats = learner.train_batch(batch_pixels.data(), batch_labels.data(), n, config.hyper.optimizer, lr);
     if (!std::isfinite(stats.loss)) {
-      // Diverged (learning rate too high); the learner left the weights as they were.
-      state = RunState::stopped;
-      pending_steps = 0;
-      message = "training diverged (loss is not finite): lower the learning rate";
+      // The learner left the weights as they were.
+      diverge("the loss is not a number any more");
       return;
     }
     const std::uint64_t before = run_samples;
@@ -309,11 +240,7 @@ struct Trainer::Impl {
     trained = true;
     weights_changed = true;
     if (pending_steps > 0) --pending_steps;
-    point_loss += static_cast<double>(stats.loss) * n;
-    point_correct += stats.correct;
-    point_count += n;
-    point_busy_s += seconds_since(start);
-    if (point_count >= record_every) record_point(lr);
+    history.add_batch(stats, seconds_since(start), epoch(), lr);
     const std::uint64_t epoch_size = config.epoch_size;
     if (run_samples / epoch_size != before / epoch_size) {
       if (config.evaluate_each_epoch) run_evaluation();
@@ -322,34 +249,23 @@ struct Trainer::Impl {
         publish(true);
       }
     }
+    if (!history.divergence().empty() && state == RunState::running) diverge(history.divergence());
   }
 
-  void record_point(float lr) {
-    MetricPoint p;
-    p.epoch = epoch();
-    p.loss = static_cast<float>(point_loss / point_count);
-    p.accuracy = static_cast<float>(point_correct) / point_count;
-    p.samples_per_s = point_busy_s > 0 ? static_cast<float>(point_count / point_busy_s) : 0.0f;
-    p.lr = lr;
-    last_loss = p.loss;
-    last_accuracy = p.accuracy;
-    samples_per_s = p.samples_per_s;
-    history.push_back(p);
-    if (history.size() >= Trainer::kHistoryPoints) {
-      compact(history, [](const MetricPoint& a, const MetricPoint& b) {
-        return MetricPoint{b.epoch, (a.loss + b.loss) / 2, (a.accuracy + b.accuracy) / 2,
-                           (a.samples_per_s + b.samples_per_s) / 2, b.lr};
-      });
-      record_every *= 2;
-    }
-    restart_point();
+  // A run that has gone wrong pauses, says why and what to do.
+  void diverge(const std::string& why) {
+    if (state == RunState::running) state = RunState::paused;
+    pending_steps = 0;
+    message = "training diverged: " + why + ". Lower the learning rate" +
+              (best ? ", or restore the best weights of this run" : "") + ".";
+    publish(true);
   }
 
   // Starts an evaluation of the current weights on the test set.
   void run_evaluation() {
     if (!test || test->size() == 0) return;
     if (evaluation) advance_evaluation(evaluation->result().count);  // never drop one still under way
-    evaluation.emplace(learner.net(), test);
+    evaluation.emplace(learner.model(), test);
     evaluation_epoch = epoch();
     if (threaded) advance_evaluation(test->size());
   }
@@ -359,18 +275,20 @@ struct Trainer::Impl {
     evaluation->advance(samples);
     if (!evaluation->done()) return;
     auto result = std::make_shared<const EvalResult>(evaluation->result());
+    if (result->accuracy > best_accuracy) {
+      best_accuracy = result->accuracy;
+      best = evaluation->model();
+    }
     evaluation.reset();
-    evals.push_back({evaluation_epoch, static_cast<float>(result->accuracy), static_cast<float>(result->loss)});
-    if (evals.size() >= Trainer::kHistoryPoints)
-      compact(evals, [](const EvalPoint&, const EvalPoint& b) { return b; });
-    last_eval = std::move(result);
+    history.add_eval(evaluation_epoch, std::move(result));
     weights_changed = true;  // republish the snapshot: its metadata carries the accuracy
+    if (!history.divergence().empty() && state == RunState::running) diverge(history.divergence());
     publish(true);
   }
 
-  void replace_weights(Mlp net, bool is_trained, std::uint64_t seen) {
-    learner.replace_net(std::move(net));
-    config.hidden = learner.net().hidden();
+  void replace_weights(Model model, bool is_trained, std::uint64_t seen) {
+    config.arch = model.arch;
+    learner.replace_model(std::move(model));
     trained = is_trained;
     samples_seen = seen;
     steps = 0;
@@ -383,24 +301,30 @@ struct Trainer::Impl {
   }
 
   void fresh_weights() {
-    replace_weights(make_mlp(config.hidden, config.seed, config.input_mean, config.input_std, config.init), false, 0);
+    replace_weights(make_model(config.arch, config.seed, config.input_mean, config.input_std, config.init), false, 0);
+  }
+
+  void restore_best() {
+    if (!best) {
+      message = "no evaluation in this run yet: nothing to restore";
+      return;
+    }
+    learner.replace_model(*best);
+    if (state == RunState::running) state = RunState::paused;
+    pending_steps = 0;
+    weights_changed = true;
+    char text[96];
+    std::snprintf(text, sizeof text, "restored the best weights of this run (test accuracy %.2f%%)", 100 * best_accuracy);
+    message = text;
   }
 
   void teach(const Image28& image, int label, int count) {
     const std::uint8_t y = static_cast<std::uint8_t>(label);
-    for (int i = 0; i < count; ++i) learner.train_batch(image.data(), &y, 1, config.hyper.optimizer, config.hyper.optimizer.lr);
+    for (int i = 0; i < count; ++i)
+      learner.train_batch(image.data(), &y, 1, config.hyper.optimizer, config.hyper.optimizer.lr);
     teach_loss = learner.compute_gradients(image.data(), &y, 1).loss;
     trained = true;
     weights_changed = true;
-  }
-
-  void add_personal(const Image28& image, int label) {
-    if (personal.size() >= kMaxPersonal) {  // drop the oldest drawing
-      personal.images.erase(personal.images.begin(), personal.images.begin() + kImagePixels);
-      personal.labels.erase(personal.labels.begin());
-    }
-    for (float v : image) personal.images.push_back(static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)));
-    personal.labels.push_back(static_cast<std::uint8_t>(label));
   }
 
   // --- publishing ---
@@ -408,6 +332,7 @@ struct Trainer::Impl {
     if (!force && seconds_since(last_publish) < kPublishSeconds) return;
     last_publish = Clock::now();
     auto p = std::make_shared<TrainerProgress>();
+    const MetricPoint* latest = history.latest();
     p->state = state;
     p->threaded = threaded;
     p->starved = starved && active();
@@ -416,27 +341,30 @@ struct Trainer::Impl {
     p->total_epochs = config.hyper.epochs;
     p->samples_seen = samples_seen;
     p->steps = steps;
-    p->loss = last_loss;
-    p->accuracy = last_accuracy;
-    p->samples_per_s = samples_per_s;
+    p->loss = latest ? latest->loss : 0.0f;
+    p->accuracy = latest ? latest->accuracy : 0.0f;
+    p->samples_per_s = latest ? latest->samples_per_s : 0.0f;
     p->lr = scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs);
     const double remaining = std::max(0.0, config.hyper.epochs - epoch()) * config.epoch_size;
-    p->eta_s = state == RunState::running && samples_per_s > 0 ? remaining / samples_per_s : 0.0;
+    p->eta_s = state == RunState::running && p->samples_per_s > 0 ? remaining / p->samples_per_s : 0.0;
     p->teach_loss = teach_loss;
-    p->personal_samples = personal.size();
+    p->personal_samples = source.personal_size();
     p->hyper = config.hyper;
-    p->hidden = config.hidden;
-    p->history = history;
-    p->evals = evals;
-    p->last_eval = last_eval;
+    p->arch = config.arch;
+    p->history = history.points();
+    p->evals = history.evals();
+    p->last_eval = history.last_eval();
+    p->diverged = history.divergence();
+    p->best_accuracy = best_accuracy;
     p->message = message;
     if (weights_changed) {
       weights_changed = false;
       auto s = std::make_shared<ModelSnapshot>();
       s->version = ++weights_version;
       s->trained = trained;
-      s->model.net = learner.net();
-      TrainingMeta& m = s->model.meta;
+      s->file.model = learner.model();
+      TrainingMeta& m = s->file.meta;
+      const auto& last_eval = history.last_eval();
       m.dataset = trained ? config.dataset_name : "";
       m.epochs = static_cast<double>(samples_seen) / config.epoch_size;
       m.test_accuracy = last_eval ? last_eval->accuracy : -1;
@@ -471,10 +399,15 @@ Trainer::~Trainer() = default;
 void Trainer::start() {
   impl_->post([i = impl_.get()] {
     if (i->state == RunState::running || i->state == RunState::paused) return;
-    i->run_samples = 0;
+    try {
+      check_trainable(i->config.arch, i->config.hyper.batch_size);  // a loaded model may be too large
+    } catch (const Error& e) {
+      i->message = e.what();
+      return;
+    }
+    i->reset_run_data();
     i->state = RunState::running;
     i->message.clear();
-    i->restart_point();
   });
 }
 void Trainer::pause() {
@@ -486,7 +419,7 @@ void Trainer::resume() {
   impl_->post([i = impl_.get()] {
     if (i->state != RunState::paused) return;
     i->state = RunState::running;
-    i->restart_point();
+    i->message.clear();
   });
 }
 void Trainer::stop() {
@@ -503,24 +436,42 @@ void Trainer::step(int batches) {
     if (i->state != RunState::running) i->pending_steps += std::max(0, batches);
   });
 }
+// The checks run on the caller's thread, so a bad setting throws there and
+// changes nothing; the training loop re-checks against its own state.
 void Trainer::set_hyperparameters(const Hyperparameters& hyper) {
   check_hyperparameters(hyper);
-  impl_->post([i = impl_.get(), hyper] { i->config.hyper = hyper; });
+  impl_->post([i = impl_.get(), hyper] {
+    try {
+      check_trainable(i->config.arch, hyper.batch_size);
+      i->config.hyper = hyper;
+    } catch (const Error& e) {
+      i->message = e.what();
+    }
+  });
 }
-void Trainer::set_architecture(const std::vector<int>& hidden, std::uint64_t seed) {
-  check_hidden_sizes(hidden);
-  impl_->post([i = impl_.get(), hidden, seed] {
-    i->config.hidden = hidden;
+void Trainer::set_architecture(const Architecture& arch, std::uint64_t seed) {
+  plan_layers(arch);
+  impl_->post([i = impl_.get(), arch, seed] {
+    try {
+      check_trainable(arch, i->config.hyper.batch_size);
+    } catch (const Error& e) {
+      i->message = e.what();
+      return;
+    }
+    i->config.arch = arch;
     i->config.seed = seed;
     i->fresh_weights();
   });
 }
+void Trainer::restore_best() {
+  impl_->post([i = impl_.get()] { i->restore_best(); });
+}
 void Trainer::load_model(const ModelFile& file) {
-  check_model(file.net);
+  check_model(file.model);
   impl_->post([i = impl_.get(), file] {
-    i->config.input_mean = file.net.input_mean;
-    i->config.input_std = file.net.input_std;
-    i->replace_weights(file.net, file.meta.samples_seen > 0 || !file.meta.dataset.empty(), file.meta.samples_seen);
+    i->config.input_mean = file.model.input_mean;
+    i->config.input_std = file.model.input_std;
+    i->replace_weights(file.model, file.meta.samples_seen > 0 || !file.meta.dataset.empty(), file.meta.samples_seen);
   });
 }
 void Trainer::set_test_set(std::shared_ptr<const Dataset> test) {
@@ -535,10 +486,10 @@ void Trainer::teach(const Image28& image, int label, int steps) {
 }
 void Trainer::add_personal(const Image28& image, int label) {
   if (label < 0 || label >= kClasses) throw Error("label must be 0-9");
-  impl_->post([i = impl_.get(), image, label] { i->add_personal(image, label); });
+  impl_->post([i = impl_.get(), image, label] { i->source.add_personal(image, label); });
 }
 void Trainer::clear_personal() {
-  impl_->post([i = impl_.get()] { i->personal = Dataset{}; });
+  impl_->post([i = impl_.get()] { i->source.clear_personal(); });
 }
 
 std::shared_ptr<const TrainerProgress> Trainer::progress() const { return std::atomic_load(&impl_->progress); }

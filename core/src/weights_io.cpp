@@ -73,14 +73,35 @@ Json optimizer_to_json(const OptimizerConfig& c) {
               {"min_lr_fraction", c.min_lr_fraction}};
 }
 
+// One layer of the architecture's description: its kind, sizes and output.
+Json layer_to_json(const LayerPlan& p) {
+  Json j{{"type", to_string(p.spec.kind)}};
+  switch (p.spec.kind) {
+    case LayerKind::dense: j["outputs"] = p.spec.size; break;
+    case LayerKind::conv:
+      j["filters"] = p.spec.size;
+      j["kernel"] = p.spec.kernel;
+      j["padding"] = p.spec.padding == Padding::same ? "same" : "valid";
+      break;
+    case LayerKind::maxpool: j["size"] = p.spec.size; break;
+    case LayerKind::relu:
+    case LayerKind::flatten: break;
+  }
+  j["output"] = p.out.flat ? Json::array({p.out.channels}) : Json::array({p.out.height, p.out.width, p.out.channels});
+  return j;
+}
+
 Json header_to_json(const ModelFile& f) {
   const TrainingMeta& m = f.meta;
+  const Model& model = f.model;
+  Json layers = Json::array();
+  for (const LayerPlan& p : model.layers) layers.push_back(layer_to_json(p));
   return Json{
       {"format", kWeightsFormatName},
       {"version", kWeightsFormatVersion},
       {"architecture",
-       {{"sizes", f.net.sizes}, {"activation", "relu"}, {"output", "log_softmax"},
-        {"weight_layout", "in_out"}, {"input_mean", f.net.input_mean}, {"input_std", f.net.input_std}}},
+       {{"spec", to_string(model.arch)}, {"input", {kImageSide, kImageSide, 1}}, {"layers", std::move(layers)},
+        {"output", "log_softmax"}, {"input_mean", model.input_mean}, {"input_std", model.input_std}}},
       {"training",
        {{"dataset", m.dataset}, {"epochs", m.epochs}, {"test_accuracy", m.test_accuracy},
         {"test_loss", m.test_loss}, {"samples_seen", m.samples_seen},
@@ -129,30 +150,52 @@ std::string text(const Json& obj, const char* key, const char* where, std::size_
   return v.get<std::string>();
 }
 
-// Layer sizes and input scaling of a net, whatever its parameters hold.
-// `who` starts the message ("weights" while parsing a file, "model" otherwise).
-// The scaling bounds keep (pixel - mean) / std finite for pixels in [0, 1].
-void check_architecture(const Mlp& net, const char* who) {
-  if (net.sizes.size() < 2 || net.sizes.front() != kImagePixels || net.sizes.back() != kClasses)
-    throw Error(std::string(who) + ": architecture must start at 784 inputs and end at 10 outputs");
-  check_hidden_sizes(net.hidden());
-  if (!std::isfinite(net.input_mean) || !std::isfinite(net.input_std) || std::fabs(net.input_mean) > 1000.0f ||
-      net.input_std < 1e-6f || net.input_std > 1000.0f)
-    throw Error(std::string(who) + ": input scaling must have a mean within +-1000 and a std from 1e-6 to 1000");
-}
-
-// The net an architecture object describes, its params still empty.
-Mlp architecture_from_json(const Json& arch) {
-  const Json& sizes = field(arch, "sizes", "architecture");
-  if (!sizes.is_array() || sizes.size() < 2) throw Error("weights: architecture.sizes must list at least 2 layer sizes");
-  Mlp net;
-  for (const Json& s : sizes) net.sizes.push_back(static_cast<int>(integer_in(s, "architecture.sizes", 1, 1 << 20)));
-  if (text(arch, "weight_layout", "architecture") != "in_out")
-    throw Error("weights: unsupported weight_layout (expected in_out)");
-  net.input_mean = number(arch, "input_mean", "architecture");
-  net.input_std = number(arch, "input_std", "architecture");
-  check_architecture(net, "weights");
-  return net;
+// A model's architecture and input scaling from the header, its params
+// still empty. Version 1 lists dense layer widths ("sizes"); version 2 names
+// the layers with a spec string and lists them, and both must agree.
+Model architecture_from_json(const Json& arch, int version) {
+  Model model;
+  try {
+    if (version == 1) {
+      const Json& sizes = field(arch, "sizes", "architecture");
+      if (!sizes.is_array() || sizes.size() < 2)
+        throw Error("weights: architecture.sizes must list at least 2 layer sizes");
+      std::vector<int> hidden;
+      for (std::size_t i = 0; i < sizes.size(); ++i) {
+        const int size = static_cast<int>(integer_in(sizes[i], "architecture.sizes", 1, 1 << 20));
+        const bool first = i == 0, last = i + 1 == sizes.size();
+        if ((first && size != kImagePixels) || (last && size != kClasses))
+          throw Error("weights: architecture must start at 784 inputs and end at 10 outputs");
+        if (!first && !last) hidden.push_back(size);
+      }
+      if (text(arch, "weight_layout", "architecture") != "in_out")
+        throw Error("weights: unsupported weight_layout (expected in_out)");
+      model.arch = dense_architecture(hidden);
+    } else {
+      model.arch = parse_architecture(text(arch, "spec", "architecture"));
+      const Json& layers = field(arch, "layers", "architecture");
+      const std::vector<LayerPlan> plan = plan_layers(model.arch);
+      if (!layers.is_array() || layers.size() != plan.size())
+        throw Error("weights: architecture.layers must list the " + std::to_string(plan.size()) + " layers of the spec");
+      for (std::size_t i = 0; i < plan.size(); ++i) {
+        Json described = layer_to_json(plan[i]);
+        described.erase("output");  // shapes are derived: a reader may leave them out
+        Json given = layers[i];
+        if (given.is_object()) given.erase("output");
+        if (given != described)
+          throw Error("weights: architecture.layers[" + std::to_string(i) + "] does not match layer " +
+                      std::to_string(i + 1) + " of the spec (" + to_string(plan[i].spec) + ")");
+      }
+    }
+    model.layers = plan_layers(model.arch);
+    model.input_mean = number(arch, "input_mean", "architecture");
+    model.input_std = number(arch, "input_std", "architecture");
+    check_input_scaling(model.input_mean, model.input_std);
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    throw Error(what.rfind("weights: ", 0) == 0 ? what : "weights: " + what);
+  }
+  return model;
 }
 
 TrainingMeta training_from_json(const Json& t) {
@@ -198,6 +241,19 @@ TrainingMeta training_from_json(const Json& t) {
   return m;
 }
 
+// The format version a file declares: 1 or 2.
+int format_version(const Json& version) {
+  if (!version.is_number_integer() || version.get<std::int64_t>() < 1 ||
+      version.get<std::int64_t>() > kWeightsFormatVersion) {
+    // Never dump an untrusted value: it may be large or deeply nested.
+    const std::string shown = version.is_number_integer() ? std::to_string(version.get<std::int64_t>())
+                                                          : std::string("of type ") + version.type_name();
+    throw Error("weights: unsupported format version " + shown + " (this build reads versions 1 to " +
+                std::to_string(kWeightsFormatVersion) + ")");
+  }
+  return static_cast<int>(version.get<std::int64_t>());
+}
+
 // Reads format, version, architecture and training. The net's params stay
 // empty: callers check that the data really holds that many values before
 // allocating, so a small body cannot make the parser allocate a huge net.
@@ -205,16 +261,9 @@ ModelFile header_from_json(const Json& j) {
   if (!j.is_object()) throw Error("weights: top level is not a JSON object");
   if (text(j, "format", "the file", 64) != kWeightsFormatName)
     throw Error("weights: format is not '" + std::string(kWeightsFormatName) + "'");
-  const Json& version = field(j, "version", "the file");
-  if (!version.is_number_integer() || version.get<std::int64_t>() != kWeightsFormatVersion) {
-    // Never dump an untrusted value: it may be large or deeply nested.
-    const std::string shown = version.is_number_integer() ? std::to_string(version.get<std::int64_t>())
-                                                          : std::string("of type ") + version.type_name();
-    throw Error("weights: unsupported format version " + shown + " (this build reads version " +
-                std::to_string(kWeightsFormatVersion) + ")");
-  }
+  const int version = format_version(field(j, "version", "the file"));
   ModelFile f;
-  f.net = architecture_from_json(field(j, "architecture", "the file"));
+  f.model = architecture_from_json(field(j, "architecture", "the file"), version);
   if (j.contains("training")) f.meta = training_from_json(j.at("training"));
   return f;
 }
@@ -242,7 +291,7 @@ struct ParamArray {
 // buffer `target(layer, bias)` names, or are only counted and checked.
 class WeightsJsonReader final : public nlohmann::json_sax<Json> {
  public:
-  // Called when the top-level "layers" array starts, with the document read
+  // Called when the top-level parameter array starts, with the document read
   // so far; answers where each parameter array goes.
   using Targets = std::function<std::function<ParamTarget(int layer, bool bias)>(const Json& doc_so_far)>;
 
@@ -282,7 +331,9 @@ class WeightsJsonReader final : public nlohmann::json_sax<Json> {
       target_ = place_ ? place_(layer_, bias) : ParamTarget{};
       return true;
     }
-    const bool starts_layers = depth_ == 1 && stack_.back()->is_object() && key_ == "layers" && targets_;
+    // The parameters: "parameters" in version 2, "layers" in version 1.
+    const bool starts_layers =
+        depth_ == 1 && stack_.back()->is_object() && (key_ == "parameters" || key_ == "layers") && targets_;
     if (!open(Json::array())) return false;
     if (starts_layers) {
       layers_depth_ = depth_;
@@ -392,22 +443,39 @@ void read_json(const char* data, std::size_t size, WeightsJsonReader& reader) tr
   throw Error(std::string("weights: malformed (") + e.what() + ")");
 }
 
-// A net's parameter buffer, allocated only when the text can hold that many
+// A model's parameter buffer, allocated only when the text can hold that many
 // numbers (at least "0," each): a small body naming a huge net allocates nothing.
-void allocate_params(Mlp& net, std::size_t text_size) {
-  const std::size_t count = param_count(net.sizes);
+void allocate_params(Model& model, std::size_t text_size) {
+  const std::size_t count = param_count(model.arch);
   if (count > text_size / 2)
     throw Error("weights: a text of " + std::to_string(text_size) + " bytes cannot hold the " + std::to_string(count) +
                 " parameters its architecture needs");
-  net.params.assign(count, 0.0f);
+  model.params.assign(count, 0.0f);
 }
 
-// Where layers[l].weights or .bias of `net` go.
-ParamTarget layer_target(Mlp& net, int l, bool bias) {
-  if (l >= net.num_layers()) throw Error("weights: expected " + std::to_string(net.num_layers()) + " layers");
-  const LinearView view = net.layer(l);
-  return bias ? ParamTarget{view.b, static_cast<std::size_t>(view.out)}
-              : ParamTarget{view.w, static_cast<std::size_t>(view.in) * view.out};
+// The layers that have parameters (dense, conv), in order: entry i of the
+// file's parameter list belongs to model.layers[param_layers(model)[i]].
+std::vector<int> param_layers(const Model& model) {
+  std::vector<int> out;
+  for (std::size_t l = 0; l < model.layers.size(); ++l)
+    if (model.layers[l].weights_count > 0) out.push_back(static_cast<int>(l));
+  return out;
+}
+
+// Where the weights or bias of parameter entry `entry` of `model` go.
+ParamTarget entry_target(Model& model, int entry, bool bias) {
+  const std::vector<int> layers = param_layers(model);
+  if (entry >= static_cast<int>(layers.size()))
+    throw Error("weights: expected " + std::to_string(layers.size()) + " layers with parameters");
+  const LayerPlan& p = model.layers[layers[entry]];
+  return bias ? ParamTarget{model.params.data() + p.bias_offset, p.bias_count}
+              : ParamTarget{model.params.data() + p.weights_offset, p.weights_count};
+}
+
+// The shape of a parameter layer's weights: dense [I, O], conv [F, C, K, K].
+std::vector<std::size_t> weights_shape(const LayerPlan& p) {
+  if (p.spec.kind == LayerKind::dense) return {p.in.size(), std::size_t(p.spec.size)};
+  return {std::size_t(p.spec.size), std::size_t(p.in.channels), std::size_t(p.spec.kernel), std::size_t(p.spec.kernel)};
 }
 
 Json parse_header_json(const char* data, std::size_t size) {
@@ -424,24 +492,27 @@ Json parse_header_json(const char* data, std::size_t size) {
 //   u32 CRC-32 of every byte before it
 struct BinaryWeights {
   ModelFile header;             // params empty
-  const std::uint8_t* params;  // param_count(header.net.sizes) little-endian floats
+  const std::uint8_t* params;  // param_count(header.model.arch) little-endian floats
 };
 
 BinaryWeights read_binary(const std::uint8_t* data, std::size_t size) {
   if (size < 16 || std::memcmp(data, kBinaryMagic, 4) != 0) throw Error("weights: not a DigitLab binary weights file");
   const std::uint32_t version = read_le32(data + 4);
-  if (version != kWeightsFormatVersion)
+  if (version < 1 || version > kWeightsFormatVersion)
     throw Error("weights: unsupported binary format version " + std::to_string(version));
   if (crc32(data, size - 4) != read_le32(data + size - 4))
     throw Error("weights: checksum mismatch (file truncated or corrupted)");
   const std::uint64_t header_len = read_le32(data + 8);
   if (12 + header_len + 4 + 4 > size) throw Error("weights: header length exceeds the file");
-  BinaryWeights b{header_from_json(parse_header_json(reinterpret_cast<const char*>(data + 12), header_len)), nullptr};
+  const Json header = parse_header_json(reinterpret_cast<const char*>(data + 12), header_len);
+  BinaryWeights b{header_from_json(header), nullptr};
+  if (format_version(header.at("version")) != static_cast<int>(version))
+    throw Error("weights: the header's format version differs from the file's (" + std::to_string(version) + ")");
   const std::uint8_t* p = data + 12 + header_len;
   const std::uint32_t count = read_le32(p);
-  if (count != param_count(b.header.net.sizes))
-    throw Error("weights: " + std::to_string(count) + " parameters stored, architecture needs " +
-                std::to_string(param_count(b.header.net.sizes)));
+  const std::size_t needed = param_count(b.header.model.arch);
+  if (count != needed)
+    throw Error("weights: " + std::to_string(count) + " parameters stored, architecture needs " + std::to_string(needed));
   if (12 + header_len + 4 + std::uint64_t(count) * 4 + 4 != size) throw Error("weights: file size does not match the parameter count");
   b.params = p + 4;
   for (std::uint32_t i = 0; i < count; ++i)
@@ -462,20 +533,10 @@ void append_float(std::string& out, float x) {
 
 }  // namespace
 
-void check_model(const Mlp& net) {
-  check_architecture(net, "model");
-  if (net.params.size() != param_count(net.sizes))
-    throw Error("model: " + std::to_string(net.params.size()) + " parameters, architecture needs " +
-                std::to_string(param_count(net.sizes)));
-  for (std::size_t i = 0; i < net.params.size(); ++i)
-    if (!std::isfinite(net.params[i]))
-      throw Error("model: parameter " + std::to_string(i) + " is NaN or infinite");
-}
-
 // --- JSON rendering ----------------------------------------------------------
 
-WeightsJsonRenderer::WeightsJsonRenderer(const ModelFile& f) : WeightsJsonRenderer(f, f.net.params.data(), nullptr) {
-  check_model(f.net);
+WeightsJsonRenderer::WeightsJsonRenderer(const ModelFile& f) : WeightsJsonRenderer(f, f.model.params.data(), nullptr) {
+  check_model(f.model);
 }
 
 WeightsJsonRenderer WeightsJsonRenderer::from_binary(const std::uint8_t* data, std::size_t size) {
@@ -488,19 +549,21 @@ WeightsJsonRenderer WeightsJsonRenderer::from_binary(const std::uint8_t* data, s
 WeightsJsonRenderer::WeightsJsonRenderer(const ModelFile& f, const float* floats, const std::uint8_t* little_endian)
     : floats_(floats), little_endian_(little_endian) {
   std::string text = header_to_json(f).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  text.pop_back();  // the closing brace: the layers go last
-  text += ",\"layers\":[";
-  std::size_t offset = 0;
-  for (int l = 0; l < f.net.num_layers(); ++l) {
-    const std::size_t in = f.net.sizes[l], out = f.net.sizes[l + 1];
-    text += (l ? "]},{\"in\":" : "{\"in\":") + std::to_string(in) + ",\"out\":" + std::to_string(out) + ",\"weights\":[";
-    segments_.push_back({std::move(text), offset, in * out});
-    offset += in * out;
-    segments_.push_back({"],\"bias\":[", offset, out});
-    offset += out;
+  text.pop_back();  // the closing brace: the parameters go last
+  text += ",\"parameters\":[";
+  const Model& model = f.model;
+  const std::vector<int> layers = param_layers(model);
+  for (std::size_t e = 0; e < layers.size(); ++e) {
+    const LayerPlan& p = model.layers[layers[e]];
+    std::string shape;
+    for (std::size_t d : weights_shape(p)) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+    text += (e ? "]},{\"layer\":" : "{\"layer\":") + std::to_string(layers[e]) + ",\"weights_shape\":[" + shape +
+            "],\"weights\":[";
+    segments_.push_back({std::move(text), p.weights_offset, p.weights_count});
+    segments_.push_back({"],\"bias\":[", p.bias_offset, p.bias_count});
     text.clear();
   }
-  segments_.push_back({(f.net.num_layers() ? "]}]}" : "]}"), 0, 0});
+  segments_.push_back({(layers.empty() ? "]}" : "]}]}"), 0, 0});
 }
 
 float WeightsJsonRenderer::param(std::size_t i) const { return floats_ ? floats_[i] : le_float(little_endian_, i); }
@@ -529,7 +592,7 @@ bool WeightsJsonRenderer::next(std::string& out, std::size_t max_bytes) {
 std::string weights_to_json(const ModelFile& f) {
   WeightsJsonRenderer renderer(f);
   std::string out;
-  out.reserve(f.net.params.size() * 11 + 1024);
+  out.reserve(f.model.params.size() * 11 + 1024);
   while (renderer.next(out, SIZE_MAX / 2)) {
   }
   return out;
@@ -538,64 +601,79 @@ std::string weights_to_json(const ModelFile& f) {
 // --- JSON parsing --------------------------------------------------------------
 
 ModelFile weights_from_json(const std::string& text_in) {
-  // The parameters go straight into the net once its architecture is known.
-  // A file that lists its layers before its architecture (ours never do) is
-  // read twice: first counting, then storing.
+  // The parameters go straight into the model once its architecture is known.
+  // A file that lists its parameters before its architecture (ours never do)
+  // is read twice: first counting, then storing.
   ModelFile prepared;
   bool placed = false;
   const auto place_in = [&](const Json& doc_so_far) -> std::function<ParamTarget(int, bool)> {
-    if (!doc_so_far.contains("architecture")) return nullptr;
-    prepared.net = architecture_from_json(doc_so_far.at("architecture"));
-    allocate_params(prepared.net, text_in.size());
+    if (!doc_so_far.contains("architecture") || !doc_so_far.contains("version")) return nullptr;
+    prepared.model = architecture_from_json(doc_so_far.at("architecture"), format_version(doc_so_far.at("version")));
+    allocate_params(prepared.model, text_in.size());
     placed = true;
-    return [&](int l, bool bias) { return layer_target(prepared.net, l, bias); };
+    return [&](int entry, bool bias) { return entry_target(prepared.model, entry, bias); };
   };
   WeightsJsonReader reader(place_in);
   read_json(text_in.data(), text_in.size(), reader);
   ModelFile f = header_from_json(reader.doc);
-  const Json& layers = field(reader.doc, "layers", "the file");
-  if (!layers.is_array() || static_cast<int>(layers.size()) != f.net.num_layers())
-    throw Error("weights: expected " + std::to_string(f.net.num_layers()) + " layers");
-  for (int l = 0; l < f.net.num_layers(); ++l) {
-    const std::string where = "layer " + std::to_string(l);
-    const int in = f.net.sizes[l], out = f.net.sizes[l + 1];
-    if (number(layers[l], "in", where.c_str()) != in || number(layers[l], "out", where.c_str()) != out)
-      throw Error("weights: " + where + " shape does not match architecture.sizes");
+  const int version = format_version(reader.doc.at("version"));
+  const std::vector<int> layers = param_layers(f.model);
+  const char* list_name = version == 1 ? "layers" : "parameters";
+  const Json& list = field(reader.doc, list_name, "the file");
+  if (!list.is_array() || list.size() != layers.size())
+    throw Error("weights: '" + std::string(list_name) + "' must hold " + std::to_string(layers.size()) +
+                " layers with parameters");
+  for (std::size_t e = 0; e < layers.size(); ++e) {
+    const LayerPlan& p = f.model.layers[layers[e]];
+    const std::string where = "layer " + std::to_string(e);
+    if (version == 1) {
+      if (number(list[e], "in", where.c_str()) != p.in.size() || number(list[e], "out", where.c_str()) != p.spec.size)
+        throw Error("weights: " + where + " shape does not match architecture.sizes");
+    } else {
+      const Json& at = field(list[e], "layer", where.c_str());
+      if (!at.is_number_integer() || at.get<std::int64_t>() != layers[e])
+        throw Error("weights: parameters[" + std::to_string(e) + "] must belong to layer " + std::to_string(layers[e]));
+      const Json& shape = field(list[e], "weights_shape", where.c_str());
+      const std::vector<std::size_t> expected = weights_shape(p);
+      bool same = shape.is_array() && shape.size() == expected.size();
+      for (std::size_t d = 0; same && d < expected.size(); ++d)
+        same = shape[d].is_number_integer() && shape[d].get<std::int64_t>() == static_cast<std::int64_t>(expected[d]);
+      if (!same) throw Error("weights: parameters[" + std::to_string(e) + "].weights_shape does not match its layer");
+    }
     for (const bool bias : {false, true}) {
       const auto a = std::find_if(reader.arrays.begin(), reader.arrays.end(),
-                                  [&](const ParamArray& p) { return p.layer == l && p.bias == bias; });
-      const std::size_t expected = bias ? out : static_cast<std::size_t>(in) * out;
+                                  [&](const ParamArray& arr) { return arr.layer == static_cast<int>(e) && arr.bias == bias; });
+      const std::size_t expected = bias ? p.bias_count : p.weights_count;
       if (a == reader.arrays.end() || a->count != expected)
         throw Error("weights: " + where + (bias ? " bias" : " weights") + " must hold " + std::to_string(expected) +
                     " numbers, has " + (a == reader.arrays.end() ? std::string("no array") : std::to_string(a->count)));
     }
   }
-  if (!placed) {  // every count is right: read the numbers again, into the net
-    prepared.net = f.net;
-    allocate_params(prepared.net, text_in.size());
+  if (!placed) {  // every count is right: read the numbers again, into the model
+    prepared.model = f.model;
+    allocate_params(prepared.model, text_in.size());
     WeightsJsonReader second([&](const Json&) -> std::function<ParamTarget(int, bool)> {
-      return [&](int l, bool bias) { return layer_target(prepared.net, l, bias); };
+      return [&](int entry, bool bias) { return entry_target(prepared.model, entry, bias); };
     });
     read_json(text_in.data(), text_in.size(), second);
   }
-  f.net.params = std::move(prepared.net.params);
-  check_model(f.net);
+  f.model.params = std::move(prepared.model.params);
+  check_model(f.model);
   return f;
 }
 
 // --- binary ------------------------------------------------------------------
 
 std::vector<std::uint8_t> weights_to_binary(const ModelFile& f) {
-  check_model(f.net);
+  check_model(f.model);
   const std::string header = header_to_json(f).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::vector<std::uint8_t> out;
-  out.reserve(4 + 4 + 4 + header.size() + 4 + 4 * f.net.params.size() + 4);
-  out.insert(out.end(), kBinaryMagic, kBinaryMagic + 4);
+  std::vector<std::uint8_t> out(kBinaryMagic, kBinaryMagic + 4);
+  out.reserve(4 + 4 + 4 + header.size() + 4 + 4 * f.model.params.size() + 4);
   put_le32(out, kWeightsFormatVersion);
   put_le32(out, static_cast<std::uint32_t>(header.size()));
   out.insert(out.end(), header.begin(), header.end());
-  put_le32(out, static_cast<std::uint32_t>(f.net.params.size()));
-  for (float p : f.net.params) {
+  put_le32(out, static_cast<std::uint32_t>(f.model.params.size()));
+  for (float p : f.model.params) {
     std::uint32_t bits;
     std::memcpy(&bits, &p, 4);
     put_le32(out, bits);
@@ -607,9 +685,9 @@ std::vector<std::uint8_t> weights_to_binary(const ModelFile& f) {
 ModelFile weights_from_binary(const std::uint8_t* data, std::size_t size) {
   BinaryWeights b = read_binary(data, size);
   ModelFile f = std::move(b.header);
-  f.net.params.resize(param_count(f.net.sizes));
-  for (std::size_t i = 0; i < f.net.params.size(); ++i) f.net.params[i] = le_float(b.params, i);
-  check_model(f.net);
+  f.model.params.resize(param_count(f.model.arch));
+  for (std::size_t i = 0; i < f.model.params.size(); ++i) f.model.params[i] = le_float(b.params, i);
+  check_model(f.model);
   return f;
 }
 

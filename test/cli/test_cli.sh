@@ -20,22 +20,27 @@ expect_exit() {
 }
 
 # Bad arguments: a message and exit 2, never a crash.
-expect_exit 2 "no command given" -- "$cli"
-expect_exit 2 "unknown command" -- "$cli" fly
-expect_exit 2 "unknown option --speed" -- "$cli" train --speed 3
-expect_exit 2 "expects a number" -- "$cli" train --lr fast
-expect_exit 2 "needs a value" -- "$cli" train --epochs
-expect_exit 2 "eval needs --weights" -- "$cli" eval
+expect_exit 2 "subcommand is required" -- "$cli"
+expect_exit 2 "subcommand is required" -- "$cli" fly
+expect_exit 2 "not expected: .*--speed" -- "$cli" train --speed 3
+expect_exit 2 "epochs: 1 required" -- "$cli" train --epochs
+expect_exit 2 "weights is required" -- "$cli" eval
+expect_exit 2 "preset: .*not in \\{mlp,cnn-small,cnn\\}" -- "$cli" train --preset resnet
 # Bad values and files: a message and exit 1.
-expect_exit 1 "learning rate" -- "$cli" train --lr -1 --epochs 1
-expect_exit 1 "hidden layer size" -- "$cli" train --hidden 0 --epochs 1
+expect_exit 1 "lr must be a number from 1e-06 to 10, got 'fast'" -- "$cli" train --lr fast
+expect_exit 1 "lr must be a number from 1e-06 to 10, got -1" -- "$cli" train --lr -1 --epochs 1
+expect_exit 1 "batch_size must be a whole number" -- "$cli" train --batch-size 2.5
+expect_exit 1 "outputs must be between 1 and 4096" -- "$cli" train --arch dense0,relu,dense10 --epochs 1
+expect_exit 1 "a pool needs feature maps" -- "$cli" train --arch dense8,maxpool2,dense10
 expect_exit 1 "unknown optimizer" -- "$cli" train --optimizer rmsprop
 expect_exit 1 "no train-images" -- "$cli" train --data "$work" --epochs 1
 echo '{"format":"digitlab-weights","version":7}' > "$work/bad.json"
 expect_exit 1 "unsupported format version 7" -- "$cli" eval --weights "$work/bad.json" --data "$data"
 
 # Train one epoch, plain lines when stdout is not a terminal.
-out=$("$cli" train --data "$data" --epochs 1 --hidden 64 --out "$work/w.bin" 2>&1) || fail "train failed: $out"
+out=$("$cli" train --data "$data" --epochs 1 --arch dense64,relu,dense10 --out "$work/w.bin" 2>&1) || fail "train failed: $out"
+grep -q "^data=.* arch=dense64,relu,dense10$" <<<"$out" || fail "train did not name its net: $out"
+grep -q "^settings optimizer=momentum lr=0.03 .* augment=false " <<<"$out" || fail "train did not print its settings: $out"
 grep -qE "^epoch=1 test_accuracy=0\.9[0-9]+" <<<"$out" || fail "train printed no epoch line: $out"
 grep -qE "^accuracy=0\.9[0-9]{3}$" <<<"$out" || fail "train printed no final accuracy: $out"
 [ -s "$work/w.bin" ] || fail "train wrote no weights"
@@ -62,6 +67,16 @@ open(sys.argv[2], 'wb').write(b'P5\n%d %d\n255\n' % (side, side) + bytes(pix))
 PY
 out=$("$cli" predict --weights "$work/w.bin" "$work/seven.pgm" 2>&1) || fail "predict failed: $out"
 grep -qx "prediction=7" <<<"$out" || fail "predict did not read the 7: $out"
+
+# A conv net end to end: one epoch of cnn-small, its weights evaluated and
+# reading the same 7.
+out=$("$cli" train --data "$data" --preset cnn-small --epochs 1 --out "$work/cnn.json" 2>&1) || fail "cnn train failed: $out"
+grep -q "augment=true" <<<"$out" || fail "a conv preset trains without augmentation: $out"
+grep -qE "^accuracy=0\.9[6-9][0-9]{2}$" <<<"$out" || fail "cnn-small after one epoch is below 96%: $out"
+out=$("$cli" eval --data "$data" --weights "$work/cnn.json" 2>&1) || fail "cnn eval failed: $out"
+grep -q "^arch=conv5x5x8,relu,maxpool2,conv5x5x16,relu,maxpool3,dense10$" <<<"$out" || fail "eval lost the layers: $out"
+out=$("$cli" predict --weights "$work/cnn.json" "$work/seven.pgm" 2>&1) || fail "cnn predict failed: $out"
+grep -qx "prediction=7" <<<"$out" || fail "the conv net did not read the 7: $out"
 printf 'P5\n10 10\n255\n' > "$work/blank.pgm"; head -c 100 /dev/zero | tr '\0' '\377' >> "$work/blank.pgm"
 expect_exit 1 "no ink" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
 printf 'P5\n10 10\n255\n' > "$work/short.pgm"
@@ -76,7 +91,9 @@ expect_exit 1 "nested deeper than 32 levels" -- "$cli" predict --weights "$work/
 
 # Bench: one machine-readable line per figure.
 out=$("$cli" bench --quick 2>&1) || fail "bench failed: $out"
-for fig in "train_b64 build=native metric=samples_per_s" "train_b1 build=native metric=samples_per_s" "infer_b1 build=native metric=us"; do
+for fig in "train_b64 build=native metric=samples_per_s" "train_b1 build=native metric=samples_per_s" "infer_b1 build=native metric=us" \
+           "train_cnn_small_b64 build=native metric=samples_per_s" "train_cnn_b64 build=native metric=samples_per_s" \
+           "infer_cnn build=native metric=us"; do
   grep -qE "^bench=$fig value=[0-9.e+]+$" <<<"$out" || fail "bench lacks $fig: $out"
 done
 

@@ -13,17 +13,35 @@ std::vector<float> random_matrix(std::size_t n, unsigned seed) {
   return m;
 }
 
+// The epilogue a product asks for: biases by row or column, ReLU.
+struct Epilogue {
+  bool rows = false, cols = false, relu = false;
+};
+
 // Runs the fast kernel and the reference on the same problem and compares.
-void check_against_reference(int m, int n, int k, bool a_transposed, float beta) {
+void check_against_reference(int m, int n, int k, bool a_transposed, float beta, Epilogue e = {}) {
+  INFO("m=" << m << " n=" << n << " k=" << k << " transposed=" << a_transposed << " beta=" << beta << " bias rows="
+            << e.rows << " cols=" << e.cols << " relu=" << e.relu);
   const auto a = random_matrix(static_cast<std::size_t>(m) * k, 1u + m);
   const auto b = random_matrix(static_cast<std::size_t>(k) * n, 2u + n);
+  const auto bias_rows = random_matrix(m, 4u), bias_cols = random_matrix(n, 5u);
   auto c_fast = random_matrix(static_cast<std::size_t>(m) * n, 3u + k);
   auto c_ref = c_fast;
   const std::ptrdiff_t rs = a_transposed ? 1 : k, cs = a_transposed ? m : 1;
-  digitlab::gemm({m, n, k, a.data(), rs, cs, b.data(), n, c_fast.data(), n, beta});
-  digitlab::gemm_reference({m, n, k, a.data(), rs, cs, b.data(), n, c_ref.data(), n, beta});
-  for (std::size_t i = 0; i < c_ref.size(); ++i)
+  GemmArgs fast{m, n, k, a.data(), rs, cs, b.data(), n, c_fast.data(), n, beta};
+  fast.bias_rows = e.rows ? bias_rows.data() : nullptr;
+  fast.bias_cols = e.cols ? bias_cols.data() : nullptr;
+  fast.relu = e.relu;
+  GemmArgs reference = fast;
+  reference.c = c_ref.data();
+  digitlab::gemm(fast);
+  digitlab::gemm_reference(reference);
+  int zeros = 0;
+  for (std::size_t i = 0; i < c_ref.size(); ++i) {
     REQUIRE(c_fast[i] == Approx(c_ref[i]).margin(1e-4 * std::sqrt(k)));
+    zeros += c_ref[i] == 0.0f;
+  }
+  if (e.relu && m * n >= 16) CHECK(zeros > 0);  // ReLU really clipped something
 }
 }  // namespace
 
@@ -36,11 +54,24 @@ TEST_CASE("fast gemm matches the reference on every shape the layers use", "[ker
   check_against_reference(64, 10, 128, false, 1.0f);
   check_against_reference(128, 10, 64, true, 0.0f);
   for (int m : {1, 3, 8, 9, 17})
-    for (int n : {1, 4, 7, 16, 33, 50})
-      for (int k : {1, 5, 31}) {
+    for (int n : {1, 4, 7, 8, 12, 16, 24, 33, 50, 100})
+      for (int k : {1, 5, 31, 300}) {
         check_against_reference(m, n, k, false, 0.0f);
         check_against_reference(m, n, k, true, 1.0f);
       }
+}
+
+TEST_CASE("the conv layers' products and the fused epilogue match the reference", "[kernels]") {
+  // forward out[F, positions] = w[F, C*K*K] · columns; dw^T; d_columns = w^T · dout
+  check_against_reference(8, 1024, 25, false, 0.0f, {true, false, true});
+  check_against_reference(16, 980, 200, false, 0.0f, {true, false, false});
+  check_against_reference(64, 784, 288, false, 0.0f, {true, false, true});
+  check_against_reference(288, 64, 784, false, 1.0f);
+  check_against_reference(25, 8, 1024, false, 1.0f);
+  check_against_reference(288, 784, 64, true, 0.0f);
+  // dense with bias and ReLU, and the K-blocked path (k beyond one panel)
+  check_against_reference(64, 128, 3136, false, 0.0f, {false, true, true});
+  check_against_reference(5, 10, 700, false, 1.0f, {true, true, true});
 }
 
 TEST_CASE("gemm honours the leading dimension of C", "[kernels]") {

@@ -3,68 +3,222 @@
 #include <vector>
 
 #include "digitlab/digitlab.h"
+#include "layers.h"
 #include "loss.h"
 
 using namespace digitlab;
 
 namespace {
+float pseudo_random(std::uint64_t& s) {
+  s = s * 6364136223846793005ull + 1442695040888963407ull;
+  return static_cast<float>(s >> 40) / 16777216.0f;  // [0, 1)
+}
+
+std::vector<float> random_pixels(int n, std::uint64_t seed) {
+  std::vector<float> x(static_cast<std::size_t>(n) * kImagePixels);
+  for (auto& v : x) v = pseudo_random(seed);
+  return x;
+}
+
 // Loss of the whole net on a batch, without touching the learner's gradients.
-double batch_loss(const Mlp& net, const std::vector<float>& x, const std::vector<std::uint8_t>& y) {
-  Learner probe(net);
+double batch_loss(const Model& model, const std::vector<float>& x, const std::vector<std::uint8_t>& y) {
+  Learner probe(model);
   return probe.compute_gradients(x.data(), y.data(), static_cast<int>(y.size())).loss;
 }
 
 // Central difference of the loss in parameter i.
-double numeric_gradient(Mlp& net, std::size_t i, double h, const std::vector<float>& x,
+double numeric_gradient(Model& model, std::size_t i, double h, const std::vector<float>& x,
                         const std::vector<std::uint8_t>& y) {
-  const float saved = net.params[i];
-  net.params[i] = saved + static_cast<float>(h);
-  const double up = batch_loss(net, x, y);
-  net.params[i] = saved - static_cast<float>(h);
-  const double down = batch_loss(net, x, y);
-  net.params[i] = saved;
+  const float saved = model.params[i];
+  model.params[i] = saved + static_cast<float>(h);
+  const double up = batch_loss(model, x, y);
+  model.params[i] = saved - static_cast<float>(h);
+  const double down = batch_loss(model, x, y);
+  model.params[i] = saved;
   return (up - down) / (2 * h);
+}
+
+// Checks backward against finite differences on a spread-out sample of every
+// layer's parameters, by relative error: |analytic - numeric| / |numeric|
+// over the sample as a whole, and parameter by parameter where the gradient
+// is large enough to measure in float. A zero (or halved, or sign-flipped)
+// gradient has relative error >= 0.5 and fails.
+void check_gradients(const std::string& spec, std::uint64_t seed) {
+  INFO(spec);
+  Learner learner(make_model(parse_architecture(spec), seed, 0.1f, 0.5f));
+  const std::vector<float> x = random_pixels(4, seed);
+  const std::vector<std::uint8_t> y = {3, 1, 4, 1};
+  learner.compute_gradients(x.data(), y.data(), 4);
+  const std::vector<float> grads = learner.grads();
+  Model& model = learner.model();
+  double diff2 = 0, norm2 = 0;
+  int checked = 0, close = 0, measurable = 0;
+  for (const LayerPlan& l : model.layers) {
+    if (l.weights_count == 0) continue;
+    // About 40 weights and every few biases of each layer.
+    const std::size_t stride = std::max<std::size_t>(1, l.weights_count / 40);
+    std::vector<std::size_t> picks;
+    for (std::size_t i = (seed * 7) % stride; i < l.weights_count; i += stride) picks.push_back(l.weights_offset + i);
+    for (std::size_t i = 0; i < l.bias_count; i += std::max<std::size_t>(1, l.bias_count / 8)) picks.push_back(l.bias_offset + i);
+    for (std::size_t i : picks) {
+      const double numeric = numeric_gradient(model, i, 1e-3, x, y);
+      diff2 += (grads[i] - numeric) * (grads[i] - numeric);
+      norm2 += numeric * numeric;
+      ++checked;
+      if (std::fabs(numeric) < 1e-3) continue;  // below float's resolution of the loss difference
+      ++measurable;
+      close += std::fabs(grads[i] - numeric) <= 0.05 * std::fabs(numeric);
+    }
+  }
+  CHECK(checked > 60);
+  CHECK(norm2 > 0);
+  CHECK(std::sqrt(diff2 / norm2) < 0.03);
+  CHECK(measurable > 20);
+  // ReLU and max pooling have kinks a finite difference can step across: a
+  // few parameters may disagree, never many.
+  CHECK(close >= 0.95 * measurable);
+}
+
+Maps random_maps(std::size_t c, std::size_t b, std::size_t h, std::size_t w, std::uint64_t seed) {
+  Maps m({c, b, h, w});
+  for (float& v : m) v = pseudo_random(seed) * 2 - 1;
+  return m;
+}
+
+void check_close(const float* fast, const float* reference, std::size_t n, double tolerance) {
+  for (std::size_t i = 0; i < n; ++i) {
+    INFO("element " << i);
+    REQUIRE(fast[i] == Approx(reference[i]).margin(tolerance));
+  }
+}
+
+// The im2col + gemm conv against the plain-loop reference, forward and backward.
+void check_conv(std::size_t channels, std::size_t filters, int kernel, Padding padding, std::size_t batch,
+                std::size_t height, std::size_t width) {
+  INFO("C=" << channels << " F=" << filters << " K=" << kernel << " B=" << batch << " " << height << "x" << width
+            << (padding == Padding::same ? " same" : " valid"));
+  const std::size_t k = static_cast<std::size_t>(kernel);
+  std::vector<float> params(filters * channels * k * k + filters), grads(params.size()), ref_grads(params.size());
+  std::uint64_t seed = channels * 31 + filters;
+  for (float& p : params) p = pseudo_random(seed) - 0.5f;
+  LayerPlan plan;
+  plan.spec = LayerSpec{LayerKind::conv, static_cast<int>(filters), kernel, padding};
+  plan.in = FeatureShape{static_cast<int>(height), static_cast<int>(width), static_cast<int>(channels), false};
+  plan.weights_count = filters * channels * k * k;
+  plan.bias_offset = plan.weights_count;
+  plan.bias_count = filters;
+  const ConstConvParams p = conv_params(static_cast<const float*>(params.data()), plan);
+  const std::size_t pad = padding == Padding::same ? k / 2 : 0;
+  const std::size_t out_h = height + 2 * pad - k + 1, out_w = width + 2 * pad - k + 1;
+  const Maps in = random_maps(channels, batch, height, width, 7);
+  Maps out({filters, batch, out_h, out_w}), ref_out(out.shape());
+  ConvScratch scratch;
+  conv_forward(out, in, p, padding, scratch);
+  conv_forward_reference(ref_out, in, p, padding);
+  check_close(out.data(), ref_out.data(), out.size(), 1e-4 * std::sqrt(double(channels * k * k)));
+
+  const Maps dout = random_maps(filters, batch, out_h, out_w, 9);
+  Maps din(in.shape()), ref_din(in.shape());
+  conv_backward(&din, conv_params(grads.data(), plan), dout, in, p, padding, scratch);
+  conv_backward_reference(&ref_din, conv_params(ref_grads.data(), plan), dout, in, p, padding);
+  check_close(grads.data(), ref_grads.data(), grads.size(), 1e-4 * std::sqrt(double(batch * out_h * out_w)));
+  check_close(din.data(), ref_din.data(), din.size(), 1e-4 * std::sqrt(double(filters * k * k)));
+  // Without an input gradient (a first layer) the parameter gradients are the same.
+  std::vector<float> no_din_grads(params.size());
+  conv_backward(nullptr, conv_params(no_din_grads.data(), plan), dout, in, p, padding, scratch);
+  CHECK(no_din_grads == grads);
 }
 }  // namespace
 
 TEST_CASE("backward matches finite differences of the loss", "[layers][gradcheck]") {
-  // Two hidden layers so the ReLU and input-gradient paths are exercised.
-  Learner learner(make_mlp({12, 9}, 3, 0.1f, 0.5f));
-  const int batch = 5;
-  std::vector<float> x(batch * kImagePixels);
-  std::uint64_t s = 11;
-  for (auto& v : x) v = static_cast<float>((s = s * 6364136223846793005ull + 1442695040888963407ull) >> 40) / 16777216.0f;
-  const std::vector<std::uint8_t> y = {3, 1, 4, 1, 5};
-  learner.compute_gradients(x.data(), y.data(), batch);
-  const std::vector<float> grads = learner.grads();
+  check_gradients("dense12,relu,dense9,relu,dense10", 3);
+  check_gradients("conv3x3x4,relu,maxpool2,conv3x3x5,relu,maxpool2,dense10", 5);
+  check_gradients("conv5x5x3:valid,relu,maxpool3,conv3x3x4:valid,relu,flatten,dense8,relu,dense10", 7);
+}
 
-  Mlp& net = learner.net();
-  const double h = 1e-2;
-  int checked = 0;
-  for (std::size_t i = 0; i < net.params.size(); i += 97 + (i % 13)) {  // a spread-out sample of parameters
-    INFO("parameter " << i);
-    CHECK(grads[i] == Approx(numeric_gradient(net, i, h, x, y)).margin(2e-3).epsilon(0.05));
-    ++checked;
+TEST_CASE("the gradient check fails for a wrong gradient", "[layers][gradcheck]") {
+  // The same measure as check_gradients, fed a zero and a halved gradient: both must fail it.
+  Learner learner(make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2, 0.1f, 0.5f));
+  const std::vector<float> x = random_pixels(2, 2);
+  const std::vector<std::uint8_t> y = {5, 8};
+  learner.compute_gradients(x.data(), y.data(), 2);
+  Model& model = learner.model();
+  double zero2 = 0, half2 = 0, norm2 = 0;
+  for (std::size_t i = 0; i < model.params.size(); i += 37) {
+    const double numeric = numeric_gradient(model, i, 1e-3, x, y);
+    zero2 += numeric * numeric;
+    half2 += (0.5 * learner.grads()[i] - numeric) * (0.5 * learner.grads()[i] - numeric);
+    norm2 += numeric * numeric;
   }
-  CHECK(checked > 50);
-  // Every bias of the output layer, where the gradient is largest.
-  const ConstLinearView out = static_cast<const Mlp&>(net).layer(net.num_layers() - 1);
-  for (int o = 0; o < out.out; ++o) {
-    const std::size_t i = static_cast<std::size_t>(out.b - net.params.data()) + o;
-    CHECK(grads[i] == Approx(numeric_gradient(net, i, h, x, y)).margin(1e-3).epsilon(0.02));
+  CHECK(std::sqrt(zero2 / norm2) >= 0.99);
+  CHECK(std::sqrt(half2 / norm2) >= 0.45);
+}
+
+TEST_CASE("conv forward and backward match the plain-loop reference", "[layers][conv]") {
+  check_conv(1, 8, 5, Padding::same, 3, 28, 28);      // cnn-small's first layer
+  check_conv(8, 16, 5, Padding::same, 11, 14, 14);    // its second, over several chunks
+  check_conv(32, 64, 3, Padding::same, 2, 14, 14);    // cnn's second layer
+  check_conv(3, 5, 3, Padding::valid, 4, 9, 7);       // odd, non-square
+  check_conv(2, 3, 1, Padding::same, 2, 5, 6);        // 1x1
+  check_conv(1, 2, 7, Padding::valid, 1, 7, 7);       // the kernel fills the input
+  check_conv(4, 20, 3, Padding::same, 40, 3, 4);      // many tiny images per chunk
+}
+
+TEST_CASE("max pooling routes each window's maximum", "[layers][pool]") {
+  for (int size : {2, 3}) {
+    INFO("pool " << size);
+    const Maps in = random_maps(3, 2, 14, 13, 4);
+    const std::size_t out_h = 14 / size, out_w = 13 / size;
+    Maps out({3, 2, out_h, out_w});
+    maxpool_forward(out, in, size);
+    const Maps dout = random_maps(3, 2, out_h, out_w, 6);
+    Maps din(in.shape());
+    maxpool_backward(din, dout, in, out, size);
+    double din_sum = 0;
+    for (std::size_t c = 0; c < 3; ++c)
+      for (std::size_t b = 0; b < 2; ++b)
+        for (std::size_t oy = 0; oy < out_h; ++oy)
+          for (std::size_t ox = 0; ox < out_w; ++ox) {
+            // The definition: the largest value of the window, and the
+            // gradient lands exactly there.
+            float best = -1e30f;
+            std::size_t by = 0, bx = 0;
+            for (int dy = 0; dy < size; ++dy)
+              for (int dx = 0; dx < size; ++dx)
+                if (in(c, b, oy * size + dy, ox * size + dx) > best) {
+                  best = in(c, b, oy * size + dy, ox * size + dx);
+                  by = oy * size + dy;
+                  bx = ox * size + dx;
+                }
+            REQUIRE(out(c, b, oy, ox) == best);
+            REQUIRE(din(c, b, by, bx) == dout(c, b, oy, ox));
+            din_sum += dout(c, b, oy, ox);
+          }
+    double total = 0;
+    for (float v : din) total += v;
+    CHECK(total == Approx(din_sum));  // nothing else received a gradient
   }
 }
 
+TEST_CASE("flatten orders features as PyTorch does and round-trips", "[layers]") {
+  const Maps in = random_maps(3, 2, 4, 5, 8);
+  Vectors flat({2, 60});
+  flatten_forward(flat, in);
+  CHECK(flat(1, 2 * 20 + 3 * 5 + 4) == in(2, 1, 3, 4));  // (c, y, x)
+  Maps back(in.shape());
+  flatten_backward(back, flat);
+  CHECK(bool(back == in));
+}
+
 TEST_CASE("a minibatch gradient is the mean of single-sample gradients", "[layers]") {
-  const auto test = std::vector<std::uint8_t>{7, 2};
-  std::vector<float> x(2 * kImagePixels);
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 37) % 101) / 100.0f;
-  const Mlp net = make_mlp({32}, 5);
-  Learner both(net), first(net), second(net);
-  both.compute_gradients(x.data(), test.data(), 2);
-  first.compute_gradients(x.data(), test.data(), 1);
-  second.compute_gradients(x.data() + kImagePixels, test.data() + 1, 1);
-  for (std::size_t i = 0; i < net.params.size(); i += 7)
+  const auto labels = std::vector<std::uint8_t>{7, 2};
+  const std::vector<float> x = random_pixels(2, 11);
+  const Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense16,relu,dense10"), 5);
+  Learner both(model), first(model), second(model);
+  both.compute_gradients(x.data(), labels.data(), 2);
+  first.compute_gradients(x.data(), labels.data(), 1);
+  second.compute_gradients(x.data() + kImagePixels, labels.data() + 1, 1);
+  for (std::size_t i = 0; i < model.params.size(); i += 7)
     REQUIRE(both.grads()[i] == Approx((first.grads()[i] + second.grads()[i]) / 2).margin(1e-6));
 }
 

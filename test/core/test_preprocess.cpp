@@ -58,7 +58,7 @@ TEST_CASE("preprocessing fits the ink into 20x20 and centres its mass at (14, 14
 }
 
 TEST_CASE("shifted, enlarged MNIST digits on a big canvas are read like the originals", "[preprocess][accuracy-lite]") {
-  const Mlp& net = test::trained_net();
+  const Model& net = test::trained_model();
   const auto test = test::mnist("test");
   const int n = 1000, width = 480, height = 360;
   int same = 0;

@@ -27,10 +27,10 @@ inline digitlab::Dataset head(const digitlab::Dataset& d, std::size_t n) {
   return out;
 }
 
-// A net trained with plain SGD for `epochs` epochs on MNIST (cached per process).
-inline const digitlab::Mlp& trained_net() {
-  static const digitlab::Mlp net = [] {
-    digitlab::Learner learner(digitlab::make_mlp({128}, 7));
+// The mlp trained with plain SGD for one epoch on MNIST (cached per process).
+inline const digitlab::Model& trained_model() {
+  static const digitlab::Model model = [] {
+    digitlab::Learner learner(digitlab::make_model(digitlab::preset_architecture("mlp"), 7));
     const auto train = mnist("train");
     digitlab::OptimizerConfig sgd;
     std::vector<float> pixels(64 * digitlab::kImagePixels);
@@ -38,9 +38,9 @@ inline const digitlab::Mlp& trained_net() {
       for (int i = 0; i < 64; ++i) digitlab::image_to_unit(train->image(start + i), &pixels[i * digitlab::kImagePixels]);
       learner.train_batch(pixels.data(), train->labels.data() + start, 64, sgd, 0.1f);
     }
-    return learner.net();
+    return learner.model();
   }();
-  return net;
+  return model;
 }
 
 inline std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }

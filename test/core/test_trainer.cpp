@@ -22,8 +22,8 @@ bool wait_for(Pred pred, std::chrono::milliseconds deadline = 20000ms) {
 }
 
 TrainerConfig small_config() {
-  TrainerConfig c = default_trainer_config();
-  c.hidden = {32};
+  TrainerConfig c = preset_trainer_config("mlp");
+  c.arch = dense_architecture({32});
   c.hyper.epochs = 2;
   c.evaluate_each_epoch = true;
   return c;
@@ -61,10 +61,10 @@ TEST_CASE("trainer runs a whole run on its thread and evaluates each epoch", "[t
   CHECK(!p->history.empty());
   const auto s = trainer.snapshot();
   CHECK(s->trained);
-  CHECK(s->model.meta.test_accuracy == Approx(p->last_eval->accuracy));
-  CHECK(s->model.meta.dataset == "mnist");
+  CHECK(s->file.meta.test_accuracy == Approx(p->last_eval->accuracy));
+  CHECK(s->file.meta.dataset == "mnist");
   // The snapshot is the weights that scored that accuracy.
-  CHECK(evaluate(s->model.net, *small_test()).accuracy == Approx(p->last_eval->accuracy));
+  CHECK(evaluate(s->file.model, *small_test()).accuracy == Approx(p->last_eval->accuracy));
 }
 
 TEST_CASE("pause holds the weights, resume and stop act at the next batch", "[trainer]") {
@@ -111,16 +111,16 @@ TEST_CASE("hyperparameters change live; a new architecture resets", "[trainer]")
 
   h.batch_size = 0;
   CHECK_THROWS_AS(trainer.set_hyperparameters(h), Error);
-  CHECK_THROWS_AS(trainer.set_architecture({0}, 1), Error);
+  CHECK_THROWS_AS(trainer.set_architecture(Architecture{}, 1), Error);
 
-  trainer.set_architecture({24, 12}, 9);
-  REQUIRE(wait_for([&] { return trainer.progress()->hidden == std::vector<int>{24, 12}; }));
+  trainer.set_architecture(dense_architecture({24, 12}), 9);
+  REQUIRE(wait_for([&] { return trainer.progress()->arch == dense_architecture({24, 12}); }));
   const auto p = trainer.progress();
   CHECK(p->state == RunState::idle);
   CHECK(p->history.empty());
   CHECK(p->samples_seen == 0);
-  REQUIRE(wait_for([&] { return trainer.snapshot()->model.net.sizes == std::vector<int>{784, 24, 12, 10}; }));
-  CHECK(trainer.snapshot()->model.net.params == make_mlp({24, 12}, 9, c.input_mean, c.input_std).params);
+  REQUIRE(wait_for([&] { return trainer.snapshot()->file.model.arch == dense_architecture({24, 12}); }));
+  CHECK(trainer.snapshot()->file.model.params == make_model(dense_architecture({24, 12}), 9, c.input_mean, c.input_std).params);
   CHECK_FALSE(trainer.snapshot()->trained);
 }
 
@@ -137,9 +137,9 @@ TEST_CASE("readers never see a torn snapshot and never wait", "[trainer]") {
       // A snapshot is immutable: hashing it twice gives the same answer, its
       // sizes match its buffer, and versions only grow.
       double sum1 = 0, sum2 = 0;
-      for (float v : s->model.net.params) sum1 += v;
-      for (float v : s->model.net.params) sum2 += v;
-      if (sum1 != sum2 || s->model.net.params.size() != param_count(s->model.net.sizes) || s->version < last_version ||
+      for (float v : s->file.model.params) sum1 += v;
+      for (float v : s->file.model.params) sum2 += v;
+      if (sum1 != sum2 || s->file.model.params.size() != param_count(s->file.model.arch) || s->version < last_version ||
           !std::isfinite(sum1))
         ++bad;
       last_version = s->version;
@@ -149,7 +149,7 @@ TEST_CASE("readers never see a torn snapshot and never wait", "[trainer]") {
   // Architecture changes mid-run swap the buffer size under the reader.
   for (int i = 0; i < 5; ++i) {
     std::this_thread::sleep_for(60ms);
-    trainer.set_architecture({16 + 8 * i}, i);
+    trainer.set_architecture(dense_architecture({16 + 8 * i}), i);
     trainer.start();
   }
   std::this_thread::sleep_for(100ms);
@@ -162,20 +162,20 @@ TEST_CASE("readers never see a torn snapshot and never wait", "[trainer]") {
 TEST_CASE("a model loaded from a file replaces the weights; a bad one changes nothing", "[trainer]") {
   Trainer trainer(small_config(), small_train(), nullptr);
   ModelFile file;
-  file.net = make_mlp({20}, 5);
+  file.model = make_model(dense_architecture({20}), 5);
   file.meta.dataset = "mnist";
   file.meta.samples_seen = 1234;
   trainer.load_model(file);
-  REQUIRE(wait_for([&] { return trainer.snapshot()->model.net.params == file.net.params; }));
+  REQUIRE(wait_for([&] { return trainer.snapshot()->file.model.params == file.model.params; }));
   CHECK(trainer.snapshot()->trained);
   CHECK(trainer.progress()->samples_seen == 1234);
   const auto version = trainer.snapshot()->version;
   ModelFile bad = file;
-  bad.net.params[3] = std::nanf("");
+  bad.model.params[3] = std::nanf("");
   CHECK_THROWS_AS(trainer.load_model(bad), Error);
   std::this_thread::sleep_for(80ms);
   CHECK(trainer.snapshot()->version == version);
-  CHECK(trainer.snapshot()->model.net.params == file.net.params);
+  CHECK(trainer.snapshot()->file.model.params == file.model.params);
 }
 
 TEST_CASE("training from a client-filled sample cache, in main-loop slices", "[trainer][cache]") {
@@ -253,8 +253,35 @@ TEST_CASE("in main-loop mode an evaluation is spread over slices", "[trainer]") 
   const auto p = trainer.progress();
   REQUIRE(p->evals.size() == 1);
   // Pieced together, it is the same evaluation as in one go.
-  const EvalResult whole = evaluate(trainer.snapshot()->model.net, *test_set);
+  const EvalResult whole = evaluate(trainer.snapshot()->file.model, *test_set);
   CHECK(p->last_eval->accuracy == Approx(whole.accuracy));
   CHECK(p->last_eval->confusion == whole.confusion);
   CHECK(p->last_eval->predicted == whole.predicted);
+}
+
+TEST_CASE("a diverging run pauses, says why, and the best weights come back", "[trainer]") {
+  TrainerConfig c = small_config();
+  c.hyper.epochs = 1000;
+  c.epoch_size = 1024;  // an evaluation every 16 batches
+  c.hyper.optimizer.schedule = Schedule::constant;
+  Trainer trainer(c, small_train(), small_test());
+  trainer.start();
+  REQUIRE(wait_for([&] { return trainer.progress()->evals.size() >= 3; }));
+  const double best_before = trainer.progress()->best_accuracy;
+  CHECK(best_before > 0.8);
+  // Learning rate 10 throws the net out of its minimum within a few batches.
+  Hyperparameters wild = c.hyper;
+  wild.optimizer.lr = 10.0f;
+  trainer.set_hyperparameters(wild);
+  REQUIRE(wait_for([&] { return trainer.progress()->state == RunState::paused; }));
+  const auto p = trainer.progress();
+  CHECK((!p->diverged.empty() || p->message.find("not a number") != std::string::npos));
+  CHECK(p->message.find("training diverged") != std::string::npos);
+  CHECK(p->message.find("restore the best weights") != std::string::npos);
+  trainer.restore_best();
+  REQUIRE(wait_for([&] { return trainer.progress()->message.find("restored") != std::string::npos; }));
+  const double restored = evaluate(trainer.snapshot()->file.model, *small_test()).accuracy;
+  CHECK(restored == Approx(trainer.progress()->best_accuracy));
+  CHECK(restored >= best_before);
+  CHECK(trainer.progress()->state == RunState::paused);
 }

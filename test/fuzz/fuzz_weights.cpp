@@ -1,5 +1,5 @@
-// libFuzzer target: core's weights parser (JSON and binary, chosen by content
-// as the server's PUT does). Anything it accepts must survive a round trip
+// libFuzzer target: core's weights parser (JSON and binary, versions 1 and 2,
+// chosen by content as the server's PUT does; the seeds hold all four). Anything it accepts must survive a round trip
 // through both formats unchanged.
 #include <digitlab/weights_io.h>
 
@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const digitlab::ModelFile from_binary = digitlab::weights_from_binary(binary.data(), binary.size());
   const std::string json = digitlab::weights_to_json(model);
   const digitlab::ModelFile from_json = digitlab::weights_from_json(json);
-  if (from_binary.net.params != model.net.params || from_json.net.params != model.net.params ||
-      from_binary.net.sizes != model.net.sizes || from_json.net.sizes != model.net.sizes)
+  if (from_binary.model.params != model.model.params || from_json.model.params != model.model.params ||
+      from_binary.model.arch != model.model.arch || from_json.model.arch != model.model.arch)
     std::abort();
   return 0;
 }

@@ -1,6 +1,6 @@
 // Writes the fuzzers' starting corpora: small valid inputs that the mutations
 // start from (weights in both formats, IDX images and labels).
-#include <digitlab/mlp.h>
+#include <digitlab/model.h>
 #include <digitlab/weights_io.h>
 
 #include <fstream>
@@ -27,12 +27,23 @@ int main(int argc, char** argv) {
   if (argc != 3) return 2;
   const std::string weights_dir = argv[1], idx_dir = argv[2];
 
-  digitlab::ModelFile model;
-  model.net = digitlab::make_mlp({2}, 1);
-  model.meta.dataset = "mnist";
-  const std::string json = digitlab::weights_to_json(model);
-  write(weights_dir + "/small.json", std::vector<std::uint8_t>(json.begin(), json.end()));
-  write(weights_dir + "/small.bin", digitlab::weights_to_binary(model));
+  // Version 2: a small conv net (every layer kind) and a dense one.
+  for (const char* spec : {"conv3x3x2,relu,maxpool2,conv3x3x2:valid,flatten,dense3,relu,dense10", "dense2,relu,dense10"}) {
+    digitlab::ModelFile model;
+    model.model = digitlab::make_model(digitlab::parse_architecture(spec), 1);
+    model.meta.dataset = "mnist";
+    const std::string name = weights_dir + (spec[0] == 'c' ? "/conv" : "/dense");
+    const std::string json = digitlab::weights_to_json(model);
+    write(name + ".json", std::vector<std::uint8_t>(json.begin(), json.end()));
+    write(name + ".bin", digitlab::weights_to_binary(model));
+  }
+  // Version 1, as DigitLab wrote it before layer lists: 784-1-10, all weights 0.5.
+  std::string v1 = R"({"format":"digitlab-weights","version":1,"architecture":{"sizes":[784,1,10],)"
+                   R"("activation":"relu","output":"log_softmax","weight_layout":"in_out","input_mean":0,)"
+                   R"("input_std":1},"layers":[{"in":784,"out":1,"weights":[)";
+  for (int i = 0; i < 784; ++i) v1 += i ? ",0.5" : "0.5";
+  v1 += R"(],"bias":[0]},{"in":1,"out":10,"weights":[1,2,3,4,5,6,7,8,9,10],"bias":[0,0,0,0,0,0,0,0,0,0]}]})";
+  write(weights_dir + "/v1.json", std::vector<std::uint8_t>(v1.begin(), v1.end()));
   // Deep nesting where a scalar belongs: the shape of the old stack overflow.
   const std::string deep = "{\"format\":\"digitlab-weights\",\"version\":" + std::string(60000, '[') +
                            std::string(60000, ']') + "}";

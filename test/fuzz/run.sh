@@ -13,13 +13,14 @@ out="$root/build/fuzz"
 cxx=clang++-14
 mkdir -p "$out/obj" "$out/crashes"
 
-common=(-std=c++17 -O1 -g -fno-omit-frame-pointer -I"$root/core/include" -I"$root/core/src")
+common=(-std=c++17 -DXTENSOR_ENABLE_ASSERT -O1 -g -fno-omit-frame-pointer -I"$root/core/include" -I"$root/core/src")
 sanitize=address,undefined
 instrument=(-fsanitize=fuzzer-no-link,$sanitize -fno-sanitize-recover=undefined)
 
-# The core sources the two parsers need (directly or through mlp.cpp). The
-# gemm kernels get the ISA flags core/CMakeLists.txt gives them.
-core_sources=(dataset weights_io mlp optimizer layers loss kernels kernels_avx2 kernels_avx512)
+# All of core's sources (the parsers reach most of them through the model
+# checks). The gemm kernels get the ISA flags core/CMakeLists.txt gives them.
+core_sources=()
+for f in "$root"/core/src/*.cpp; do core_sources+=("$(basename "$f" .cpp)"); done
 isa_flags() {
   case $1 in
     kernels_avx2) echo "-mavx2 -mfma" ;;

@@ -100,9 +100,11 @@ TEST_CASE("the server training request carries the settings") {
   hyper.optimizer.lr = 0.001f;
   hyper.batch_size = 128;
   hyper.epochs = 3;
-  const auto j = nlohmann::json::parse(train_request_json(hyper, {256, 64}, 9));
+  hyper.augment.enabled = true;
+  const auto j = nlohmann::json::parse(train_request_json(hyper, digitlab::preset_architecture("cnn-small"), 9));
   CHECK(j["optimizer"] == "adam");
-  CHECK(j["hidden"] == std::vector<int>{256, 64});
+  CHECK(j["arch"] == "conv5x5x8,relu,maxpool2,conv5x5x16,relu,maxpool3,dense10");
+  CHECK(j["augment"] == true);
   CHECK(j["batch_size"] == 128);
   CHECK(j["epochs"] == 3);
   CHECK(j["seed"] == 9);

@@ -16,7 +16,7 @@
 #include <fstream>
 #include <thread>
 
-#include <digitlab/mlp.h>
+#include <digitlab/model.h>
 
 #include "test_support.h"
 
@@ -215,8 +215,8 @@ TEST_CASE("5: 64 concurrent GETs of the largest model stay under 1 GB", "[hostil
   ServerProcess& server = sandbox.start({"--threads", "80"});
   // The largest net core allows (~15.8M parameters, a 63 MB binary).
   digitlab::ModelFile model;
-  model.net = digitlab::make_mlp({4096, 3072}, 5);
-  REQUIRE(model.net.params.size() > 15u << 20);
+  model.model = digitlab::make_model(digitlab::dense_architecture({4096, 3072}), 5);
+  REQUIRE(model.model.params.size() > 15u << 20);
   {
     auto client = server.client();
     client.set_write_timeout(60, 0);
@@ -386,11 +386,11 @@ TEST_CASE("11: ambiguous framing and out-of-range values are refused with clear 
     CHECK(res->status == 400);
     CHECK(res->body.find(message) != std::string::npos);
   };
-  refused("\"sizes\":[784,8,10]", "\"sizes\":[784,4294967304,10]", "architecture.sizes must be an integer");
+  refused("\"spec\":\"dense8,relu,dense10\"", "\"spec\":\"dense4294967304,relu,dense10\"", "expected denseN");
   refused("\"batch_size\":0", "\"batch_size\":1e30", "batch_size must be an integer");
-  refused("\"lr\":0.1", "\"lr\":-1", "learning rate");
+  refused("\"lr\":0.1", "\"lr\":-1", "lr must be a number from");
   refused("\"test_accuracy\":-1.0", "\"test_accuracy\":5", "test_accuracy");
-  refused("\"input_std\":1.0", "\"input_std\":1e-45", "input scaling");
+  refused("\"input_std\":1.0", "\"input_std\":1e-45", "input_std must be in");
   refused("\"note\":\"seed 1\"", "\"note\":\"" + std::string(1 << 20, 'x') + "\"", "longer than");
   CHECK(client.Get("/api/models/m/versions")->status == 404);
 

@@ -55,10 +55,10 @@ json wait_until_over(httplib::Client& client, const json& job) {
   return status;
 }
 
-const json kQuick = {{"dataset", "tiny"},   {"hidden", {16}}, {"epochs", 3}, {"batch_size", 32},
-                     {"optimizer", "adam"}, {"lr", 0.01},     {"seed", 5}};
+const json kQuick = {{"dataset", "tiny"},   {"arch", "dense16,relu,dense10"}, {"epochs", 3}, {"batch_size", 32},
+                     {"optimizer", "adam"}, {"lr", 0.01},                     {"seed", 5}};
 // Long enough to still be running when the test cancels it.
-const json kLong = {{"dataset", "mnist"}, {"hidden", {64}}, {"epochs", 200}};
+const json kLong = {{"dataset", "mnist"}, {"preset", "mlp"}, {"epochs", 200}};
 
 }  // namespace
 
@@ -70,7 +70,9 @@ TEST_CASE("a training job reports progress and stores its weights as a new versi
   CHECK(job["model"] == "trained");
   CHECK((job["state"] == "running" || job["state"] == "queued"));
   CHECK(job["settings"]["dataset"] == "tiny");
-  CHECK(job["settings"]["hidden"] == json::array({16}));
+  CHECK(job["settings"]["arch"] == "dense16,relu,dense10");
+  CHECK(job["settings"]["preset"].is_null());
+  CHECK(job["settings"]["augment"] == false);
   CHECK(job["settings"]["optimizer"] == "adam");
   CHECK(job["settings"]["lr"] == 0.01);
   CHECK(job["settings"]["epochs"] == 3);
@@ -94,13 +96,13 @@ TEST_CASE("a training job reports progress and stores its weights as a new versi
   const json version = body_json(client.Get("/api/models/trained/versions"))["versions"][0];
   CHECK(version["format"] == "trained");
   CHECK(version["metrics"]["dataset"] == "tiny");
-  CHECK(version["metrics"]["hidden"] == json::array({16}));
+  CHECK(version["metrics"]["arch"] == "dense16,relu,dense10");
   CHECK(version["metrics"]["test_accuracy"].get<double>() ==
         Approx(done["progress"]["test_accuracy"].get<double>()).epsilon(1e-5));
 
   // Resuming trains on from the latest version, keeping its architecture.
   const json resumed = start_job(client, "trained", {{"dataset", "tiny"}, {"epochs", 1}, {"resume", true}});
-  CHECK(resumed["settings"]["hidden"] == json::array({16}));
+  CHECK(resumed["settings"]["arch"] == "dense16,relu,dense10");
   const json resumed_done = wait_until_over(client, resumed);
   CHECK(resumed_done["state"] == "finished");
   CHECK(resumed_done["version"] == 2);
@@ -177,10 +179,16 @@ TEST_CASE("invalid hyperparameters are rejected with 400 and start nothing", "[s
                                         R"({"weight_decay": -0.1})",
                                         R"({"optimizer": "rmsprop"})",
                                         R"({"schedule": "bogus"})",
-                                        R"({"hidden": [0]})",
-                                        R"({"hidden": "128"})",
-                                        R"({"hidden": [1,2,3,4,5,6,7,8,9]})",
-                                        R"({"hidden": [99999999999]})",
+                                        R"({"hidden": [128]})",
+                                        R"({"arch": "dense0,relu,dense10"})",
+                                        R"({"arch": 128})",
+                                        R"({"arch": "conv3x3x8,dense7"})",
+                                        R"({"preset": "resnet"})",
+                                        R"({"augment": "yes"})",
+                                        R"({"augment_rotation": 90})",
+                                        R"({"batch_size": 1e30})",
+                                        R"({"batch_size": 2.5})",
+                                        R"({"arch": "conv3x3x256,relu,conv3x3x256,relu,dense10", "batch_size": 4096})",
                                         R"({"seed": -1})",
                                         R"({"dataset": "nope"})",
                                         R"({"unknown": 1})",

@@ -1,7 +1,7 @@
 #include "test_support.h"
 
 #include <digitlab/dataset.h>
-#include <digitlab/mlp.h>
+#include <digitlab/model.h>
 
 #include <fstream>
 
@@ -19,7 +19,7 @@ void put_be32(std::ofstream& out, std::uint32_t v) {
 
 digitlab::ModelFile small_model(std::uint64_t seed, const std::vector<int>& hidden) {
   digitlab::ModelFile model;
-  model.net = digitlab::make_mlp(hidden, seed);
+  model.model = digitlab::make_model(digitlab::dense_architecture(hidden), seed);
   model.meta.dataset = "mnist";
   model.meta.note = "seed " + std::to_string(seed);
   return model;

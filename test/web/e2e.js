@@ -240,7 +240,7 @@ async function isolatedRun(browser, server) {
     // A job on the server makes a newer version; pushing ours then is a
     // conflict, shown plainly, and "Push anyway" resolves it.
     await clickUntil(page, 'server_train', 'the server job to start', (t) => t.server.job_state !== '');
-    const job = await waitFor('the server job to finish', 120, async () => {
+    const job = await waitFor('the server job to finish', 900, async () => {
       const t = await state(page);
       return ['finished', 'failed', 'cancelled'].includes(t.server.job_state) && t;
     });

@@ -27,7 +27,7 @@ const char* to_string(OptimizerKind kind);
 const char* to_string(Schedule schedule);
 OptimizerKind parse_optimizer_kind(const std::string& name);  // throws Error
 Schedule parse_schedule(const std::string& name);             // throws Error
-// Throws Error on a non-finite or out-of-range setting.
+// Throws Error on a non-finite or out-of-range setting (ranges: hyperparameters.h).
 void check_optimizer_config(const OptimizerConfig& config);
 
 // Learning rate at a (fractional) epoch of a run of total_epochs.

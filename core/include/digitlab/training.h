@@ -1,4 +1,4 @@
-// Single-threaded training and evaluation of an Mlp: forward, backward and
+// Single-threaded training and evaluation of a Model: forward, backward and
 // optimizer update of one minibatch, and a full evaluation pass. The Trainer
 // (trainer.h) runs this on its own thread; the CLI and tests can use it directly.
 #pragma once
@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "digitlab/dataset.h"
-#include "digitlab/mlp.h"
+#include "digitlab/model.h"
 #include "digitlab/optimizer.h"
 
 namespace digitlab {
+
+class Network;  // core/src/network.h
 
 struct BatchStats {
   float loss = 0;   // mean NLL over the batch
@@ -28,30 +30,39 @@ struct EvalResult {
 };
 
 // Batched inference over a whole data set.
-EvalResult evaluate(const Mlp& net, const Dataset& data);
+EvalResult evaluate(const Model& model, const Dataset& data);
 
 // The same evaluation in pieces, on its own copy of the weights, so a caller
 // with a time budget (the main-loop Trainer) can spread it over frames.
 class Evaluation {
  public:
-  Evaluation(Mlp net, std::shared_ptr<const Dataset> data);
+  Evaluation(Model model, std::shared_ptr<const Dataset> data);
+  ~Evaluation();
+  Evaluation(Evaluation&&) noexcept;
+  Evaluation& operator=(Evaluation&&) noexcept;
   void advance(std::size_t max_samples);  // evaluates up to max_samples more
   bool done() const { return next_ == data_->size(); }
   const EvalResult& result() const { return result_; }  // complete once done()
+  const Model& model() const { return model_; }         // the weights being evaluated
 
  private:
-  Mlp net_;
+  Model model_;
   std::shared_ptr<const Dataset> data_;
+  std::unique_ptr<Network> network_;
   std::size_t next_ = 0;
   std::size_t correct_ = 0;
   double loss_sum_ = 0;
   EvalResult result_;
 };
 
-// Owns a net, its gradients, optimizer state and activation buffers.
+// Owns a model, its gradients (one buffer that mirrors the parameters),
+// optimizer state and the network's activations.
 class Learner {
  public:
-  explicit Learner(Mlp net);
+  explicit Learner(Model model);
+  ~Learner();
+  Learner(Learner&&) noexcept;
+  Learner& operator=(Learner&&) noexcept;
 
   // One update on n samples. images: [n, 784] in [0, 1]; labels: [n].
   // A batch whose loss is not finite (divergence) changes nothing.
@@ -60,20 +71,16 @@ class Learner {
   // Forward and backward only: loss and gradients (grads()) without an update.
   BatchStats compute_gradients(const float* images, const std::uint8_t* labels, int n);
 
-  const Mlp& net() const { return net_; }
-  Mlp& net() { return net_; }
+  const Model& model() const { return model_; }
+  Model& model() { return model_; }
   const std::vector<float>& grads() const { return grads_; }
-  void replace_net(Mlp net);  // new weights; optimizer state starts over
+  void replace_model(Model model);  // new weights; optimizer state starts over
 
  private:
-  void ensure_batch(int n);
-  Mlp net_;
-  std::vector<float> grads_;  // parallel to net_.params
+  Model model_;
+  std::vector<float> grads_;  // parallel to model_.params
   OptimizerState opt_state_;
-  int batch_capacity_ = 0;
-  std::vector<std::vector<float>> acts_;   // acts_[l]: [n, sizes[l]]; acts_[0] is the scaled input
-  std::vector<std::vector<float>> dacts_;  // gradients of acts_
-  std::vector<float> transposed_;          // scratch: w^T for the input-gradient gemm
+  std::unique_ptr<Network> network_;
 };
 
 }  // namespace digitlab

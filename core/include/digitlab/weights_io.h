@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "digitlab/mlp.h"
+#include "digitlab/model.h"
 #include "digitlab/optimizer.h"
 
 namespace digitlab {
@@ -25,12 +25,14 @@ struct TrainingMeta {
 };
 
 struct ModelFile {
-  Mlp net;
+  Model model;
   TrainingMeta meta;
 };
 
 constexpr const char* kWeightsFormatName = "digitlab-weights";
-constexpr int kWeightsFormatVersion = 1;
+// Files are written as version 2 (any layer list); version 1 files (dense
+// layers only, "sizes") still load.
+constexpr int kWeightsFormatVersion = 2;
 
 std::string weights_to_json(const ModelFile& file);
 std::vector<std::uint8_t> weights_to_binary(const ModelFile& file);
@@ -92,8 +94,5 @@ void write_file_atomically(const std::string& path, const std::vector<std::uint8
 // and writes through a temporary file + rename so a crash never leaves half a file.
 void save_weights(const std::string& path, const ModelFile& file);
 ModelFile load_weights(const std::string& path);
-
-// Throws Error if any parameter is NaN/Inf or the architecture is invalid.
-void check_model(const Mlp& net);
 
 }  // namespace digitlab

@@ -56,9 +56,9 @@ void create_server_trainer(AppState& app, TrainerConfig config) {
 // Keeps the architecture fields in step with the trainer when weights of
 // another shape were loaded (pulled, uploaded), so "needs reset" stays honest.
 void follow_trainer_architecture(AppState& app) {
-  if (app.progress->hidden != app.applied_hidden) {
-    app.applied_hidden = app.progress->hidden;
-    app.settings.hidden = app.progress->hidden;
+  if (app.progress->arch != app.applied_arch) {
+    app.applied_arch = app.progress->arch;
+    set_architecture_text(app.settings, app.progress->arch);
   }
 }
 
@@ -124,7 +124,9 @@ void app_init(AppState& app, AppOptions options) {
   std::snprintf(app.sync.model_name, sizeof app.sync.model_name, "%s", app.options.model_name.c_str());
 
   TrainerConfig config = default_trainer_config();
-  app.settings = {config.hyper, config.hidden, config.seed};
+  app.settings.hyper = config.hyper;
+  app.settings.seed = config.seed;
+  set_architecture_text(app.settings, config.arch);
   app.applied_seed = config.seed;
   if (app.options.use_server) create_server_trainer(app, config);
   else create_local_trainer(app, config);

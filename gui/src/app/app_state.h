@@ -4,6 +4,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,13 +33,22 @@ struct AppOptions {
   std::string state_out;
 };
 
-// The hyperparameters as the user edits them. hidden and seed need a reset;
-// the rest applies at the next batch.
+// The hyperparameters as the user edits them. The architecture and seed
+// need a reset; the rest applies at the next batch.
 struct TrainingSettings {
   Hyperparameters hyper;
-  std::vector<int> hidden;
+  Architecture arch;
+  char arch_text[512] = "";  // the spec being edited
+  std::string arch_error;    // why arch_text does not parse, or empty
   std::uint64_t seed = 1;
 };
+
+// Shows an architecture in the editor.
+inline void set_architecture_text(TrainingSettings& s, const Architecture& arch) {
+  s.arch = arch;
+  s.arch_error.clear();
+  std::snprintf(s.arch_text, sizeof s.arch_text, "%s", to_string(arch).c_str());
+}
 
 struct PadView {
   static constexpr int kResolution = 140;  // 5x MNIST: fine strokes, cheap to rasterise
@@ -115,6 +125,7 @@ struct InsightView {
   GpuImage gallery, weights;
   std::array<int, kGalleryColumns * kGalleryRows> gallery_predicted{};
   int tiles = 0;
+  int tile_side = kImageSide;  // a dense unit's 28x28, a conv filter's K x K
   std::uint64_t rendered_model = ~0ull;
 };
 
@@ -152,7 +163,7 @@ struct AppState {
   double slice_budget_ms = 6;  // main-loop training time per frame, adapted
   double started_at = 0;
   bool autotest_started = false;
-  std::vector<int> applied_hidden;  // the trainer's architecture as last seen
+  Architecture applied_arch;        // the trainer's architecture as last seen
   std::uint64_t applied_seed = 1;   // the seed the trainer's weights started from
   MessageLog log;
   Layout layout;

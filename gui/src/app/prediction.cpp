@@ -15,7 +15,7 @@ void update_pad_prediction(AppState& app) {
     pad.input = preprocess_drawing(pad.pad.pixels().data(), pad.pad.resolution(), pad.pad.resolution());
     if (pad.input) pad.input_image.set_gray(pad.input->data(), kImageSide, kImageSide);
   }
-  if (pad.input && app.snapshot) predict(app.snapshot->model.net, pad.input->data(), pad.probs.data());
+  if (pad.input && app.snapshot) predict(app.snapshot->file.model, pad.input->data(), pad.probs.data());
   pad.predicted_revision = revision;
   pad.predicted_model = model;
 }
@@ -33,7 +33,7 @@ void update_sample_prediction(AppState& app) {
   if (s.predicted_model == app.snapshot->version) return;
   Image28 unit;
   image_to_unit(s.pixels.data(), unit.data());
-  predict(app.snapshot->model.net, unit.data(), s.probs.data());
+  predict(app.snapshot->file.model, unit.data(), s.probs.data());
   s.predicted_model = app.snapshot->version;
 }
 

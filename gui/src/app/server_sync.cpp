@@ -158,7 +158,7 @@ void push_model(AppState& app, bool force) {
   if (!check_model_name(app) || app.sync.busy || !app.snapshot) return;
   const std::string name = model_name(app);
   HttpRequest request{"PUT", weights_path(name), {}, {}, "application/octet-stream"};
-  const std::vector<std::uint8_t> bytes = weights_to_binary(app.snapshot->model);
+  const std::vector<std::uint8_t> bytes = weights_to_binary(app.snapshot->file);
   request.body.assign(bytes.begin(), bytes.end());
   // Without force, the server refuses (412) when someone pushed since our version.
   if (!force && app.sync.known_model == name && app.sync.known_version)
@@ -223,7 +223,7 @@ void start_server_job(AppState& app) {
   if (!check_model_name(app)) return;
   const std::string name = model_name(app);
   const TrainingSettings& s = app.settings;
-  HttpRequest request{"POST", train_path(name), {}, train_request_json(s.hyper, s.hidden, s.seed), "application/json"};
+  HttpRequest request{"POST", train_path(name), {}, train_request_json(s.hyper, s.arch, s.seed), "application/json"};
   app.http->send(authorized(app, request), [&app, name](const HttpResponse& response) {
     if (!response.ok()) return note_server_error(app, "server training", response);
     try {

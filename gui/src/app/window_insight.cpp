@@ -1,6 +1,6 @@
 // What the net has learned: the confusion matrix of the last evaluation, a
 // gallery of test digits with live predictions, and the first layer's
-// weights as 28x28 tiles. Gallery and tiles are redrawn at most once a
+// filters as tiles. Gallery and tiles are redrawn at most once a
 // second: the weights change every batch, the eye does not need that.
 #include <algorithm>
 #include <cmath>
@@ -20,12 +20,12 @@ void render_gallery(AppState& app) {
   constexpr int cols = InsightView::kGalleryColumns, rows = InsightView::kGalleryRows;
   const int w = cols * kImageSide, h = rows * kImageSide;
   std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * h, IM_COL32(0, 0, 0, 255));
-  Image28 unit;
-  std::array<float, kClasses> probs;
-  for (int i = 0; i < cols * rows && i < static_cast<int>(test.size()); ++i) {
-    image_to_unit(test.image(i), unit.data());
-    predict(app.snapshot->model.net, unit.data(), probs.data());
-    v.gallery_predicted[i] = argmax10(probs.data());
+  const int count = std::min(cols * rows, static_cast<int>(test.size()));
+  std::vector<float> units(static_cast<std::size_t>(count) * kImagePixels), probs(count * kClasses);
+  for (int i = 0; i < count; ++i) image_to_unit(test.image(i), units.data() + i * kImagePixels);
+  predict_batch(app.snapshot->file.model, units.data(), count, probs.data());
+  for (int i = 0; i < count; ++i) {
+    v.gallery_predicted[i] = argmax10(probs.data() + i * kClasses);
     const int ox = (i % cols) * kImageSide, oy = (i / cols) * kImageSide;
     for (int y = 0; y < kImageSide; ++y)
       for (int x = 0; x < kImageSide; ++x) {
@@ -36,26 +36,35 @@ void render_gallery(AppState& app) {
   v.gallery.set_rgba(rgba, w, h);
 }
 
-// Unit j's incoming weights w[i][j], i over the 784 pixels, as a tile:
-// red for positive, blue for negative, scaled by the tile's largest weight.
+// The first layer's filters as tiles: a dense layer's unit j reads the 784
+// pixels through w[i][j] (a 28x28 tile); a conv filter is K x K over its
+// input channels (the image's one channel for a first conv layer). Red for
+// positive, blue for negative, each tile scaled by its largest weight.
 void render_weight_tiles(AppState& app) {
   InsightView& v = app.insight;
-  const Mlp& net = app.snapshot->model.net;
-  const ConstLinearView first = net.layer(0);
-  v.tiles = std::min(first.out, InsightView::kMaxTiles);
+  const Model& model = app.snapshot->file.model;
+  const LayerPlan& first = model.layers.front();
+  const bool conv = first.spec.kind == LayerKind::conv;
+  const int units = first.spec.size;
+  const int tile = conv ? first.spec.kernel : kImageSide;
+  // weight(j, i): input i (of tile*tile) of unit j.
+  const float* w = model.params.data() + first.weights_offset;
+  const auto weight = [&](int j, int i) { return conv ? w[j * tile * tile + i] : w[i * units + j]; };
+  v.tiles = std::min(units, InsightView::kMaxTiles);
+  v.tile_side = tile;
   const int per_row = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(v.tiles))));
-  const int cell = kImageSide + kTileGap;
+  const int cell = tile + kTileGap;
   const int side = std::max(1, per_row * cell);
   std::vector<std::uint32_t> rgba(static_cast<std::size_t>(side) * side, IM_COL32(30, 30, 36, 255));
   for (int j = 0; j < v.tiles; ++j) {
     float scale = 1e-8f;
-    for (int i = 0; i < kImagePixels; ++i) scale = std::max(scale, std::abs(first.w[i * first.out + j]));
+    for (int i = 0; i < tile * tile; ++i) scale = std::max(scale, std::abs(weight(j, i)));
     const int ox = (j % per_row) * cell, oy = (j / per_row) * cell;
-    for (int i = 0; i < kImagePixels; ++i) {
-      const float value = first.w[i * first.out + j] / scale;
+    for (int i = 0; i < tile * tile; ++i) {
+      const float value = weight(j, i) / scale;
       const auto level = static_cast<std::uint32_t>(std::min(1.0f, std::abs(value)) * 255);
       const std::uint32_t color = value >= 0 ? IM_COL32(level, level / 4, 0, 255) : IM_COL32(0, level / 2, level, 255);
-      rgba[static_cast<std::size_t>(oy + i / kImageSide) * side + ox + i % kImageSide] = color;
+      rgba[static_cast<std::size_t>(oy + i / tile) * side + ox + i % tile] = color;
     }
   }
   v.weights.set_rgba(rgba, side, side);
@@ -67,7 +76,10 @@ void refresh_images(AppState& app) {
   if (!app.snapshot || app.snapshot->version == v.rendered_model || !due) return;
   v.rendered_model = app.snapshot->version;
   if (app.data.test && app.data.test->size() > 0) render_gallery(app);
-  if (app.snapshot->model.net.num_layers() > 0) render_weight_tiles(app);
+  const LayerKind first = app.snapshot->file.model.layers.front().spec.kind;
+  v.tiles = 0;
+  if (first == LayerKind::dense || (first == LayerKind::conv && app.snapshot->file.model.layers.front().in.channels == 1))
+    render_weight_tiles(app);
 }
 
 void confusion_tab(AppState& app) {
@@ -116,13 +128,17 @@ void gallery_tab(AppState& app) {
 void weights_tab(AppState& app) {
   InsightView& v = app.insight;
   if (v.weights.empty() || v.tiles == 0) {
-    ImGui::TextDisabled("No hidden layer: nothing to show.");
+    ImGui::TextDisabled("The first layer is not a dense or conv layer on the image: nothing to show.");
     return;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float side = std::floor(std::min(avail.x, avail.y - ImGui::GetTextLineHeightWithSpacing()));
   ImGui::Image(v.weights.id(), {side, side});
-  ImGui::Text("first layer: %d of %d units (red +, blue -)", v.tiles, app.snapshot->model.net.layer(0).out);
+  const LayerPlan& first = app.snapshot->file.model.layers.front();
+  if (first.spec.kind == LayerKind::conv)
+    ImGui::Text("first layer: %d of %d filters, %dx%d (red +, blue -)", v.tiles, first.spec.size, v.tile_side, v.tile_side);
+  else
+    ImGui::Text("first layer: %d of %d units (red +, blue -)", v.tiles, first.spec.size);
 }
 
 }  // namespace

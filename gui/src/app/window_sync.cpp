@@ -129,7 +129,7 @@ void server_job(AppState& app) {
 void weight_files(AppState& app) {
   SyncState& s = app.sync;
   const auto save = [&app](const std::string& path) {
-    const std::string error = save_file(path, weights_file_bytes(path, app.snapshot->model));
+    const std::string error = save_file(path, weights_file_bytes(path, app.snapshot->file));
     app.log.add(error.empty() ? "saved weights to " + path : error);
   };
   const auto load = [&app](const std::string& path) {

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
+#include <optional>
 
 #include "app/widgets.h"
 #include "app/windows.h"
 
 namespace digitlab::gui {
 namespace {
-
-constexpr int kMaxHiddenLayers = 4;
 
 std::string duration_text(double seconds) {
   if (!std::isfinite(seconds) || seconds <= 0) return "-";
@@ -97,29 +96,37 @@ bool hyperparameter_controls(TrainingSettings& s) {
   return changed;
 }
 
+// A preset or any layer list (the spec string of docs/weights-format.md),
+// parsed as it is typed so a mistake shows at once, applied with a reset.
 void architecture_controls(AppState& app) {
   TrainingSettings& s = app.settings;
   const float width = ImGui::GetContentRegionAvail().x * 0.55f;
-  int layers = static_cast<int>(s.hidden.size());
+  const std::optional<std::string> preset = preset_of(s.arch);
   ImGui::SetNextItemWidth(width);
-  if (ImGui::SliderInt("hidden layers", &layers, 0, kMaxHiddenLayers)) s.hidden.resize(layers, 64);
-  for (int i = 0; i < layers; ++i) {
-    ImGui::PushID(i);
-    ImGui::SetNextItemWidth(width);
-    ImGui::SliderInt("##size", &s.hidden[i], 1, 1024, "%d units", ImGuiSliderFlags_Logarithmic);
-    ImGui::SameLine();
-    ImGui::Text("layer %d", i + 1);
-    ImGui::PopID();
+  if (ImGui::BeginCombo("net", preset ? preset->c_str() : "custom")) {
+    for (const std::string& name : preset_names())
+      if (ImGui::Selectable(name.c_str(), preset == name)) set_architecture_text(s, preset_architecture(name));
+    ImGui::EndCombo();
   }
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  if (ImGui::InputText("##layers", s.arch_text, sizeof s.arch_text)) {
+    try {
+      s.arch = parse_architecture(s.arch_text);
+      s.arch_error.clear();
+    } catch (const Error& e) {
+      s.arch_error = e.what();
+    }
+  }
+  if (!s.arch_error.empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", s.arch_error.c_str());
+  else ImGui::TextDisabled("%zu parameters", param_count(s.arch));
   ImGui::SetNextItemWidth(width);
   ImGui::InputScalar("seed", ImGuiDataType_U64, &s.seed);
-  const bool pending = s.hidden != app.progress->hidden || s.seed != app.applied_seed;
+  const bool pending = s.arch_error.empty() && (s.arch != app.progress->arch || s.seed != app.applied_seed);
   if (!pending) return;
   ImGui::TextColored({1, 0.75f, 0.3f, 1}, "Needs a reset: the weights start over.");
   if (ImGui::Button("Apply and reset")) {
     try {
-      check_hidden_sizes(s.hidden);
-      app.trainer->set_architecture(s.hidden, s.seed);
+      app.trainer->set_architecture(s.arch, s.seed);
       app.applied_seed = s.seed;
     } catch (const std::exception& e) {
       app.log.add(e.what());
@@ -127,7 +134,7 @@ void architecture_controls(AppState& app) {
   }
   ImGui::SameLine();
   if (ImGui::Button("Revert")) {
-    s.hidden = app.progress->hidden;
+    set_architecture_text(s, app.progress->arch);
     s.seed = app.applied_seed;
   }
 }

@@ -198,9 +198,10 @@ LabelledSample parse_sample(const std::string& body) {
   return s;
 }
 
-std::string train_request_json(const Hyperparameters& hyper, const std::vector<int>& hidden, std::uint64_t seed) {
+std::string train_request_json(const Hyperparameters& hyper, const Architecture& arch, std::uint64_t seed) {
   const OptimizerConfig& o = hyper.optimizer;
-  const json j = {{"hidden", hidden},
+  const json j = {{"arch", to_string(arch)},
+                  {"augment", hyper.augment.enabled},
                   {"optimizer", to_string(o.kind)},
                   {"lr", o.lr},
                   {"momentum", o.momentum},

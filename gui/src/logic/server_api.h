@@ -72,6 +72,6 @@ struct LabelledSample {
 LabelledSample parse_sample(const std::string& body);
 
 // The POST /api/models/{name}/train body for these settings.
-std::string train_request_json(const Hyperparameters& hyper, const std::vector<int>& hidden, std::uint64_t seed);
+std::string train_request_json(const Hyperparameters& hyper, const Architecture& arch, std::uint64_t seed);
 
 }  // namespace digitlab::gui

@@ -1,0 +1,73 @@
+#include "batch_source.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "rng.h"
+
+namespace digitlab {
+
+BatchSource::BatchSource(std::shared_ptr<const Dataset> train, std::shared_ptr<SampleCache> cache)
+    : train_(std::move(train)), cache_(std::move(cache)) {
+  if (train_ && train_->size() == 0) throw Error("trainer: the training set is empty");
+  restart(1);
+}
+
+void BatchSource::restart(std::uint64_t seed) {
+  rng_ = seed ^ 0x5DEECE66Dull;
+  if (!train_) return;
+  order_.resize(train_->size());
+  for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<std::uint32_t>(i);
+  shuffle();
+}
+
+void BatchSource::shuffle() {  // Fisher-Yates with the source's own generator
+  for (std::size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[random_below(rng_, i)]);
+  cursor_ = 0;
+}
+
+void BatchSource::take(const std::uint8_t* image, std::uint8_t label, const AugmentConfig& augment, float* pixels,
+                       std::uint8_t* labels, int i) {
+  float* out = pixels + static_cast<std::size_t>(i) * kImagePixels;
+  if (augment.enabled) augment_image(image, out, augment, rng_);
+  else image_to_unit(image, out);
+  labels[i] = label;
+}
+
+bool BatchSource::fill(int n, const AugmentConfig& augment, float* pixels, std::uint8_t* labels) {
+  if (train_) {
+    for (int i = 0; i < n; ++i) {
+      if (cursor_ == order_.size()) shuffle();
+      const std::uint32_t idx = order_[cursor_++];
+      take(train_->image(idx), train_->labels[idx], augment, pixels, labels, i);
+    }
+  } else {
+    drawn_images_.resize(static_cast<std::size_t>(n) * kImagePixels);  // the cache copies under its lock
+    drawn_labels_.resize(n);
+    if (!cache_->draw(n, rng_, drawn_images_.data(), drawn_labels_.data())) return false;
+    for (int i = 0; i < n; ++i)
+      take(&drawn_images_[static_cast<std::size_t>(i) * kImagePixels], drawn_labels_[i], augment, pixels, labels, i);
+  }
+  if (personal_.size() > 0) {  // one personal drawing per batch teaches the user's hand
+    const std::size_t p = personal_cursor_++ % personal_.size();
+    take(personal_.image(p), personal_.labels[p], augment, pixels, labels, n - 1);
+  }
+  return true;
+}
+
+void BatchSource::add_personal(const Image28& image, int label) {
+  if (personal_.size() >= kMaxPersonal) {  // drop the oldest drawing
+    personal_.images.erase(personal_.images.begin(), personal_.images.begin() + kImagePixels);
+    personal_.labels.erase(personal_.labels.begin());
+  }
+  for (float v : image)
+    personal_.images.push_back(static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)));
+  personal_.labels.push_back(static_cast<std::uint8_t>(label));
+}
+
+void BatchSource::clear_personal() {
+  personal_ = Dataset{};
+  personal_cursor_ = 0;
+}
+
+}  // namespace digitlab

@@ -1,0 +1,48 @@
+// Where a trainer's minibatches come from: an in-memory data set read in a
+// shuffled order that is reshuffled every epoch, or a sample cache a client
+// keeps filled, drawn at random; one drawing of the user's personal set in
+// every batch; augmentation when it is on. All randomness comes from one
+// seeded generator, so a run is reproducible.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "digitlab/augment.h"
+#include "digitlab/trainer.h"
+
+namespace digitlab {
+
+class BatchSource {
+ public:
+  static constexpr std::size_t kMaxPersonal = 256;
+
+  // One of train / cache is set.
+  BatchSource(std::shared_ptr<const Dataset> train, std::shared_ptr<SampleCache> cache);
+  // Starts over as at the beginning of a run: generator and order from the seed.
+  void restart(std::uint64_t seed);
+  // pixels [n, 784] in [0, 1] and labels [n]; false when the cache is empty.
+  bool fill(int n, const AugmentConfig& augment, float* pixels, std::uint8_t* labels);
+  // Samples an epoch has: the data set's size, or 0 for a cache.
+  std::size_t dataset_size() const { return train_ ? train_->size() : 0; }
+
+  void add_personal(const Image28& image, int label);  // drops the oldest beyond kMaxPersonal
+  void clear_personal();
+  std::size_t personal_size() const { return personal_.size(); }
+
+ private:
+  void shuffle();
+  void take(const std::uint8_t* image, std::uint8_t label, const AugmentConfig& augment, float* pixels,
+            std::uint8_t* labels, int i);
+
+  std::shared_ptr<const Dataset> train_;
+  std::shared_ptr<SampleCache> cache_;
+  std::uint64_t rng_ = 0;
+  std::vector<std::uint32_t> order_;  // shuffled sample order of the in-memory set
+  std::size_t cursor_ = 0;
+  std::vector<std::uint8_t> drawn_images_, drawn_labels_;  // scratch for cache draws
+  Dataset personal_;
+  std::size_t personal_cursor_ = 0;
+};
+
+}  // namespace digitlab

@@ -1,0 +1,267 @@
+// Conv layers as im2col + the gemm kernel, a chunk of images at a time.
+//
+// With feature maps channel-major ([C, B, H, W]), a layer's output is one
+// product per chunk, out[F, positions] = w[F, C*K*K] · columns[C*K*K, positions],
+// whose long dimension (positions) is the one the kernel's vectors run along,
+// however few filters the layer has. A chunk holds about kChunkPositions
+// output positions, so its columns stay in the L2 cache while the kernel
+// reads them; backward rebuilds them instead of keeping a whole batch's.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels.h"
+#include "layers.h"
+
+namespace digitlab {
+
+namespace {
+
+constexpr int kChunkPositions = 1024;
+
+struct ConvGeometry {
+  int channels, batch, height, width;  // input [C, B, H, W]
+  int filters, kernel, pad;            // w [F, C, K, K]
+  int out_height, out_width;
+  int taps() const { return channels * kernel * kernel; }
+  std::size_t positions() const { return static_cast<std::size_t>(out_height) * out_width; }  // per image
+};
+
+ConvGeometry geometry(const Maps& in, const ConstConvParams& p, Padding padding) {
+  ConvGeometry g;
+  g.channels = static_cast<int>(in.shape(0));
+  g.batch = static_cast<int>(in.shape(1));
+  g.height = static_cast<int>(in.shape(2));
+  g.width = static_cast<int>(in.shape(3));
+  g.filters = static_cast<int>(p.weights.shape(0));
+  g.kernel = static_cast<int>(p.weights.shape(2));
+  g.pad = padding == Padding::same ? g.kernel / 2 : 0;
+  g.out_height = g.height + 2 * g.pad - g.kernel + 1;
+  g.out_width = g.width + 2 * g.pad - g.kernel + 1;
+  DIGITLAB_CHECK_SHAPE("conv weights", p.weights, std::size_t(g.filters), std::size_t(g.channels),
+                       std::size_t(g.kernel), std::size_t(g.kernel));
+  return g;
+}
+
+int chunk_images(const ConvGeometry& g) {
+  return static_cast<int>(std::max<std::size_t>(1, kChunkPositions / g.positions()));
+}
+
+// The output columns [x_lo, x_hi) whose input column ox + dx lies inside the
+// image, for a tap dx columns off centre.
+struct ColumnRange {
+  int lo, hi;
+};
+ColumnRange inside_columns(const ConvGeometry& g, int dx) {
+  const int lo = std::clamp(-dx, 0, g.out_width);
+  return {lo, std::clamp(g.width - dx, lo, g.out_width)};
+}
+
+// columns[(c,ky,kx), (i,oy,ox)] = in[c, b0+i, oy+ky-pad, ox+kx-pad], 0 outside the image.
+// Copies whole row runs, never one value at a time: with 'same' padding a
+// tap's block for an image is the input plane shifted, one copy plus the
+// few columns that fall off the edge.
+void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int nb) {
+  const std::size_t n = static_cast<std::size_t>(nb) * g.positions();
+  const bool same_size = g.out_width == g.width;
+  for (int c = 0; c < g.channels; ++c)
+    for (int ky = 0; ky < g.kernel; ++ky) {
+      const int dy = ky - g.pad;
+      const int y_lo = std::clamp(-dy, 0, g.out_height), y_hi = std::clamp(g.height - dy, y_lo, g.out_height);
+      for (int kx = 0; kx < g.kernel; ++kx) {
+        const int dx = kx - g.pad;
+        const ColumnRange x = inside_columns(g, dx);
+        float* tap = columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
+        for (int i = 0; i < nb; ++i) {
+          const float* plane = in + (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width;
+          float* block = tap + static_cast<std::size_t>(i) * g.positions();
+          std::fill(block, block + static_cast<std::size_t>(y_lo) * g.out_width, 0.0f);
+          std::fill(block + static_cast<std::size_t>(y_hi) * g.out_width, block + g.positions(), 0.0f);
+          if (y_hi <= y_lo) continue;
+          if (same_size) {
+            // Rows y_lo..y_hi in one run, shifted by dx; then zero the columns
+            // that wrapped in from the neighbouring row.
+            const std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo + dy) * g.width + dx;
+            const std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_lo) * g.out_width;
+            std::ptrdiff_t count = static_cast<std::ptrdiff_t>(y_hi - y_lo) * g.width;
+            std::ptrdiff_t skip = 0;
+            if (from < 0) skip = -from;                                   // before the plane
+            if (from + count > static_cast<std::ptrdiff_t>(g.height) * g.width)  // past it
+              count = static_cast<std::ptrdiff_t>(g.height) * g.width - from;
+            std::memcpy(block + to + skip, plane + from + skip, sizeof(float) * (count - skip));
+            if (skip) std::fill(block + to, block + to + skip, 0.0f);
+            if (to + count < static_cast<std::ptrdiff_t>(y_hi) * g.out_width)
+              std::fill(block + to + count, block + static_cast<std::ptrdiff_t>(y_hi) * g.out_width, 0.0f);
+            for (int oy = y_lo; oy < y_hi; ++oy) {
+              float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+              for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+              for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
+            }
+          } else {
+            for (int oy = y_lo; oy < y_hi; ++oy) {
+              float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+              const float* src = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
+              for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+              for (int ox = x.lo; ox < x.hi; ++ox) row[ox] = src[ox];
+              for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
+            }
+          }
+        }
+      }
+    }
+}
+
+// din[c, b0+i, iy, ix] += d_columns[...]: the transpose of im2col.
+void col2im(float* din, const float* d_columns, const ConvGeometry& g, int b0, int nb) {
+  const std::size_t n = static_cast<std::size_t>(nb) * g.positions();
+  for (int c = 0; c < g.channels; ++c)
+    for (int ky = 0; ky < g.kernel; ++ky) {
+      const int dy = ky - g.pad;
+      const int y_lo = std::clamp(-dy, 0, g.out_height), y_hi = std::clamp(g.height - dy, y_lo, g.out_height);
+      for (int kx = 0; kx < g.kernel; ++kx) {
+        const int dx = kx - g.pad;
+        const ColumnRange x = inside_columns(g, dx);
+        const float* tap = d_columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
+        for (int i = 0; i < nb; ++i) {
+          float* plane = din + (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width;
+          const float* block = tap + static_cast<std::size_t>(i) * g.positions();
+          for (int oy = y_lo; oy < y_hi; ++oy) {
+            const float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+            float* dst = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
+            for (int ox = x.lo; ox < x.hi; ++ox) dst[ox] += row[ox];
+          }
+        }
+      }
+    }
+}
+
+// rows[j, f] = dout[f, j] for j < n: a chunk of dout turned positions-major,
+// in blocks whose rows stay in the L1 cache.
+void transpose_chunk(float* rows, const float* dout, std::size_t dout_stride, int filters, int n) {
+  constexpr int kBlock = 64;
+  for (int j0 = 0; j0 < n; j0 += kBlock) {
+    const int j1 = std::min(n, j0 + kBlock);
+    for (int f = 0; f < filters; ++f) {
+      const float* src = dout + f * dout_stride;
+      for (int j = j0; j < j1; ++j) rows[static_cast<std::size_t>(j) * filters + f] = src[j];
+    }
+  }
+}
+
+// Sum of n floats, in eight running sums the compiler keeps in vector lanes.
+float sum_floats(const float* x, std::size_t n) {
+  float lanes[8] = {};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += x[i + k];
+  float total = 0;
+  for (; i < n; ++i) total += x[i];
+  for (float l : lanes) total += l;
+  return total;
+}
+
+}  // namespace
+
+void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding padding, ConvScratch& s, bool relu) {
+  const ConvGeometry g = geometry(in, p, padding);
+  DIGITLAB_CHECK_SHAPE("conv output", out, std::size_t(g.filters), std::size_t(g.batch), std::size_t(g.out_height),
+                       std::size_t(g.out_width));
+  const std::size_t total = g.batch * g.positions();
+  const int step = chunk_images(g);
+  s.columns.resize(static_cast<std::size_t>(g.taps()) * step * g.positions());
+  for (int b0 = 0; b0 < g.batch; b0 += step) {
+    const int nb = std::min(step, g.batch - b0);
+    const int n = static_cast<int>(nb * g.positions());
+    im2col(s.columns.data(), in.data(), g, b0, nb);
+    GemmArgs product{g.filters, n, g.taps(), p.weights.data(), g.taps(), 1, s.columns.data(), n,
+                     out.data() + b0 * g.positions(), static_cast<std::ptrdiff_t>(total), 0.0f};
+    product.bias_rows = p.bias.data();
+    product.relu = relu;
+    gemm(product);
+  }
+}
+
+void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in, const ConstConvParams& p,
+                   Padding padding, ConvScratch& s) {
+  const ConvGeometry g = geometry(in, p, padding);
+  DIGITLAB_CHECK_SHAPE("conv output gradient", dout, std::size_t(g.filters), std::size_t(g.batch),
+                       std::size_t(g.out_height), std::size_t(g.out_width));
+  const std::size_t total = g.batch * g.positions();
+  const int taps = g.taps(), filters = g.filters;
+  // db[f] = sum of dout over every position of every image.
+  for (int f = 0; f < filters; ++f) grads.bias.data()[f] = sum_floats(dout.data() + f * total, total);
+  if (din) {
+    DIGITLAB_CHECK_SHAPE("conv input gradient", *din, std::size_t(g.channels), std::size_t(g.batch),
+                         std::size_t(g.height), std::size_t(g.width));
+    std::fill(din->begin(), din->end(), 0.0f);
+  }
+  const int step = chunk_images(g);
+  const std::size_t chunk = static_cast<std::size_t>(step) * g.positions();
+  s.columns.resize(taps * chunk);
+  s.dout_rows.resize(chunk * filters);
+  s.dweights_t.assign(static_cast<std::size_t>(taps) * filters, 0.0f);
+  if (din) s.d_columns.resize(taps * chunk);
+  for (int b0 = 0; b0 < g.batch; b0 += step) {
+    const int nb = std::min(step, g.batch - b0);
+    const int n = static_cast<int>(nb * g.positions());
+    const float* d = dout.data() + b0 * g.positions();
+    im2col(s.columns.data(), in.data(), g, b0, nb);
+    // dw^T[t, f] += columns[t, :] · dout[f, :]: the kernel wants the product's
+    // right side row-major, so this chunk of dout is transposed first (F*n
+    // copies against taps*F*n multiply-adds).
+    transpose_chunk(s.dout_rows.data(), d, total, filters, n);
+    gemm({taps, filters, n, s.columns.data(), n, 1, s.dout_rows.data(), filters, s.dweights_t.data(), filters, 1.0f});
+    if (!din) continue;
+    // d_columns[t, j] = sum_f w[f, t] dout[f, j], then scattered back onto din.
+    gemm({taps, n, filters, p.weights.data(), 1, taps, d, static_cast<std::ptrdiff_t>(total), s.d_columns.data(), n,
+          0.0f});
+    col2im(din->data(), s.d_columns.data(), g, b0, nb);
+  }
+  float* dw = grads.weights.data();
+  for (int f = 0; f < filters; ++f)
+    for (int t = 0; t < taps; ++t) dw[static_cast<std::size_t>(f) * taps + t] = s.dweights_t[static_cast<std::size_t>(t) * filters + f];
+}
+
+// --- references: the definitions, straight ---------------------------------
+
+void conv_forward_reference(Maps& out, const Maps& in, const ConstConvParams& p, Padding padding) {
+  const ConvGeometry g = geometry(in, p, padding);
+  for (int f = 0; f < g.filters; ++f)
+    for (int b = 0; b < g.batch; ++b)
+      for (int oy = 0; oy < g.out_height; ++oy)
+        for (int ox = 0; ox < g.out_width; ++ox) {
+          double sum = p.bias(f);
+          for (int c = 0; c < g.channels; ++c)
+            for (int ky = 0; ky < g.kernel; ++ky)
+              for (int kx = 0; kx < g.kernel; ++kx) {
+                const int iy = oy + ky - g.pad, ix = ox + kx - g.pad;
+                if (iy >= 0 && iy < g.height && ix >= 0 && ix < g.width)
+                  sum += static_cast<double>(p.weights(f, c, ky, kx)) * in(c, b, iy, ix);
+              }
+          out(f, b, oy, ox) = static_cast<float>(sum);
+        }
+}
+
+void conv_backward_reference(Maps* din, ConvParams grads, const Maps& dout, const Maps& in,
+                             const ConstConvParams& p, Padding padding) {
+  const ConvGeometry g = geometry(in, p, padding);
+  std::fill(grads.weights.begin(), grads.weights.end(), 0.0f);
+  std::fill(grads.bias.begin(), grads.bias.end(), 0.0f);
+  if (din) std::fill(din->begin(), din->end(), 0.0f);
+  for (int f = 0; f < g.filters; ++f)
+    for (int b = 0; b < g.batch; ++b)
+      for (int oy = 0; oy < g.out_height; ++oy)
+        for (int ox = 0; ox < g.out_width; ++ox) {
+          const float d = dout(f, b, oy, ox);
+          grads.bias(f) += d;
+          for (int c = 0; c < g.channels; ++c)
+            for (int ky = 0; ky < g.kernel; ++ky)
+              for (int kx = 0; kx < g.kernel; ++kx) {
+                const int iy = oy + ky - g.pad, ix = ox + kx - g.pad;
+                if (iy < 0 || iy >= g.height || ix < 0 || ix >= g.width) continue;
+                grads.weights(f, c, ky, kx) += d * in(c, b, iy, ix);
+                if (din) (*din)(c, b, iy, ix) += d * p.weights(f, c, ky, kx);
+              }
+        }
+}
+
+}  // namespace digitlab

@@ -1,0 +1,87 @@
+#include "metric_history.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace digitlab {
+
+namespace {
+// Halves a full history by merging neighbours, so it spans the whole run at
+// half the resolution and never grows past its bound.
+template <class Point, class Merge>
+void compact(std::vector<Point>& points, Merge merge) {
+  std::vector<Point> half;
+  half.reserve(points.size() / 2 + 1);
+  for (std::size_t i = 0; i + 1 < points.size(); i += 2) half.push_back(merge(points[i], points[i + 1]));
+  if (points.size() % 2) half.push_back(points.back());
+  points.swap(half);
+}
+
+// A recorded loss this many times the run's best (and above chance level's
+// 2.3) means the learning rate has thrown the net out of its minimum.
+constexpr float kDivergedLossRatio = 4.0f;
+constexpr float kChanceLoss = 2.303f;  // -log(1/10)
+}  // namespace
+
+void MetricHistory::clear() {
+  record_every_ = std::max<std::uint64_t>(1, first_every_);
+  points_.clear();
+  evals_.clear();
+  last_eval_.reset();
+  loss_sum_ = 0;
+  correct_ = count_ = 0;
+  busy_s_ = 0;
+  best_loss_ = std::numeric_limits<float>::infinity();
+  best_accuracy_ = 0;
+  divergence_.clear();
+}
+
+void MetricHistory::add_batch(const BatchStats& stats, double busy_s, double epoch, float lr) {
+  loss_sum_ += static_cast<double>(stats.loss) * stats.count;
+  correct_ += stats.correct;
+  count_ += stats.count;
+  busy_s_ += busy_s;
+  if (count_ >= record_every_) record(epoch, lr);
+}
+
+void MetricHistory::record(double epoch, float lr) {
+  MetricPoint p;
+  p.epoch = epoch;
+  p.loss = static_cast<float>(loss_sum_ / count_);
+  p.accuracy = static_cast<float>(correct_) / count_;
+  p.samples_per_s = busy_s_ > 0 ? static_cast<float>(count_ / busy_s_) : 0.0f;
+  p.lr = lr;
+  points_.push_back(p);
+  if (points_.size() >= Trainer::kHistoryPoints) {
+    compact(points_, [](const MetricPoint& a, const MetricPoint& b) {
+      return MetricPoint{b.epoch, (a.loss + b.loss) / 2, (a.accuracy + b.accuracy) / 2,
+                         (a.samples_per_s + b.samples_per_s) / 2, b.lr};
+    });
+    record_every_ *= 2;
+  }
+  loss_sum_ = 0;
+  correct_ = count_ = 0;
+  busy_s_ = 0;
+  if (divergence_.empty() && p.loss > kChanceLoss && p.loss > kDivergedLossRatio * best_loss_) {
+    char text[160];
+    std::snprintf(text, sizeof text, "the training loss jumped to %.2f from %.2f earlier in this run", p.loss, best_loss_);
+    divergence_ = text;
+  }
+  best_loss_ = std::min(best_loss_, p.loss);
+}
+
+void MetricHistory::add_eval(double epoch, std::shared_ptr<const EvalResult> result) {
+  evals_.push_back({epoch, static_cast<float>(result->accuracy), static_cast<float>(result->loss)});
+  if (evals_.size() >= Trainer::kHistoryPoints) compact(evals_, [](const EvalPoint&, const EvalPoint& b) { return b; });
+  if (divergence_.empty() && best_accuracy_ >= 0.5 && result->accuracy <= 0.15) {
+    char text[160];
+    std::snprintf(text, sizeof text, "test accuracy fell to %.1f%% (chance level) from %.1f%% earlier in this run",
+                  100 * result->accuracy, 100 * best_accuracy_);
+    divergence_ = text;
+  }
+  best_accuracy_ = std::max(best_accuracy_, result->accuracy);
+  last_eval_ = std::move(result);
+}
+
+}  // namespace digitlab
