@@ -70,7 +70,7 @@ def join(*pieces):
 
 
 def zero(r, u, clockwise):
-    rx, top, bottom = u(0.2, 0.31), u(-0.02, 0.04), u(0.96, 1.02)
+    rx, top, bottom = u(0.16, 0.33), u(-0.02, 0.04), u(0.96, 1.02)
     cy, ry = (top + bottom) / 2, (bottom - top) / 2
     start = -90 + u(-30, 25)
     sweep = 360 + u(-12, 40)  # not quite closed, or overlapping past the start
@@ -84,7 +84,9 @@ def one(r, u, flag, base):
     stem = spline([(x_top, 0.0), ((x_top + x_bottom) / 2 + bow, 0.5), (x_bottom, 1.0)])
     strokes = []
     if flag:
-        flag_start = (x_top - u(0.1, 0.24), u(0.1, 0.3))
+        # The flag rises steeply (a flat one would make a 7).
+        flag_dx = u(0.08, 0.22)
+        flag_start = (x_top - flag_dx, flag_dx * u(0.7, 1.5))
         strokes.append(join(line(flag_start, (x_top, 0.0)), stem))
     else:
         strokes.append(stem)
@@ -160,9 +162,9 @@ def five(r, u, kind):
 
 
 def six(r, u, kind):
-    rx, ry = u(0.2, 0.27), u(0.18, 0.27)
+    rx, ry = u(0.18, 0.28), u(0.15, 0.3)
     cx, cy = 0.3, 1 - ry
-    loop = arc(cx, cy, rx, ry, 180, -180 + u(10, 70), 48)  # counter-clockwise: left, bottom, right, top
+    loop = arc(cx, cy, rx, ry, 180, -180 + u(10, 90), 48)  # counter-clockwise: left, bottom, right, top
     start = (u(0.45, 0.58), u(0.0, 0.06))
     if kind == "straight":
         stem = line(start, loop[0], 16)
@@ -173,7 +175,7 @@ def six(r, u, kind):
 
 def seven(r, u, kind):
     bar_y = u(0.0, 0.04)
-    left, corner = (u(0.0, 0.08), bar_y + u(-0.02, 0.04)), (u(0.55, 0.62), bar_y)
+    left, corner = (u(0.0, 0.14), bar_y + u(-0.04, 0.06)), (u(0.52, 0.64), bar_y)
     foot = (u(0.12, 0.32), 1.0)
     if r.random() < 0.4:  # some stems bow
         stem = spline([corner, ((corner[0] + foot[0]) / 2 + u(-0.06, 0.02), 0.5), foot])
@@ -214,7 +216,7 @@ def eight(r, u, kind):
 
 
 def nine(r, u, kind):
-    rx, ry = u(0.2, 0.27), u(0.17, 0.25)
+    rx, ry = u(0.15, 0.28), u(0.13, 0.27)
     cx, cy = 0.3, ry
     loop = arc(cx, cy, rx, ry, -20 + u(-15, 15), -380 + u(-20, 15), 48)  # counter-clockwise from the upper right
     join_x = cx + rx * u(0.85, 1.0)
@@ -315,7 +317,7 @@ LETTERS = {
 
 def warp(strokes, r, u):
     """A smooth random distortion of the whole shape: no two hands alike."""
-    waves = [(u(-0.03, 0.03), u(0.5, 2.0), u(0, 6.3), u(0.5, 2.0), u(0, 6.3)) for _ in range(4)]
+    waves = [(u(-0.045, 0.045), u(0.5, 2.0), u(0, 6.3), u(0.5, 2.0), u(0, 6.3)) for _ in range(4)]
 
     def f(p):
         x, y = p
@@ -354,8 +356,8 @@ def pen(strokes, r, u, size):
     rate_hz = r.choice([30, 60, 60, 60, 60, 90, 120])
     dt = 1000.0 / rate_hz
     speed = u(1.2, 4.5) * size  # peak speed, pad units per second (a digit in about 0.4-2 s)
-    tremor = [(u(0.0, 0.008) * size, u(3, 10), u(0, 6.3)) for _ in range(2)]
-    jitter = u(0.0, 0.0015)
+    tremor = [(u(0.0, 0.012) * size, u(3, 10), u(0, 6.3)) for _ in range(2)]
+    jitter = u(0.0, 0.0025)
     pad_px = r.choice([180, 240, 300, 360, 420, 560])
     overshoot = u(0.0, 0.06) * size if r.random() < 0.5 else 0.0
     out, t0 = [], 0.0
@@ -405,13 +407,13 @@ def pen(strokes, r, u, size):
     return out, traits
 
 
-def draw(r, shape, size_range, slant_range=(-12, 30)):
+def draw(r, shape, size_range, slant_range=(-15, 30)):
     u = r.uniform
     strokes = warp(shape(r, u), r, u)
     height = u(*size_range)
     slant = u(*slant_range)
-    rotate = u(-7, 7)
-    aspect = u(0.75, 1.35)
+    rotate = u(-8, 8)
+    aspect = u(0.65, 1.4)
     strokes = place(strokes, r, u, height, slant, rotate, aspect)
     strokes, traits = pen(strokes, r, u, height)
     traits.update({"height": round(height, 3), "slant_deg": round(slant, 1), "aspect": round(aspect, 2)})
