@@ -260,10 +260,10 @@ int command_predict(const Args& args) {
   const ModelFile file = load_weights(args.options.at("weights"));
   int width = 0, height = 0;
   const std::vector<float> pixels = read_pgm(args.positional[0], width, height);
-  const auto image = preprocess_drawing(pixels.data(), width, height);
-  if (!image) throw Error(args.positional[0] + ": the image holds no ink to read");
+  const NetInput input = preprocess_image(pixels.data(), width, height);
+  if (!input.ready()) throw Error(args.positional[0] + ": " + input_status_message(input.status));
   float probs[kClasses];
-  predict(file.net, image->data(), probs);
+  predict(file.net, input.image.data(), probs);
   for (int c = 0; c < kClasses; ++c) std::printf("p%d=%.4f\n", c, probs[c]);
   std::printf("prediction=%d\n", argmax10(probs));
   return 0;

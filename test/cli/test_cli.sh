@@ -63,7 +63,7 @@ PY
 out=$("$cli" predict --weights "$work/w.bin" "$work/seven.pgm" 2>&1) || fail "predict failed: $out"
 grep -qx "prediction=7" <<<"$out" || fail "predict did not read the 7: $out"
 printf 'P5\n10 10\n255\n' > "$work/blank.pgm"; head -c 100 /dev/zero | tr '\0' '\377' >> "$work/blank.pgm"
-expect_exit 1 "no ink" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
+expect_exit 1 "nothing drawn" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
 printf 'P5\n10 10\n255\n' > "$work/short.pgm"
 expect_exit 1 "truncated PGM" -- "$cli" predict --weights "$work/w.bin" "$work/short.pgm"
 printf 'P2\n2 1\n255\n0 x7\n' > "$work/letters.pgm"
