@@ -65,6 +65,13 @@ void StrokePad::extend_stroke(PadPoint p) {
   ++revision_;
 }
 
+std::vector<digitlab::Stroke> StrokePad::pen_strokes() const {
+  std::vector<digitlab::Stroke> paths;
+  paths.reserve(strokes_.size());
+  for (const Stroke& stroke : strokes_) paths.push_back({stroke.points});
+  return paths;
+}
+
 void StrokePad::end_stroke() { drawing_ = false; }
 
 void StrokePad::undo() {
