@@ -85,7 +85,7 @@ def one(r, u, flag, base):
     strokes = []
     if flag:
         # The flag rises steeply (a flat one would make a 7).
-        flag_dx = u(0.08, 0.22)
+        flag_dx = u(0.06, 0.18)
         flag_start = (x_top - flag_dx, flag_dx * u(0.7, 1.5))
         strokes.append(join(line(flag_start, (x_top, 0.0)), stem))
     else:
@@ -183,7 +183,7 @@ def seven(r, u, kind):
         stem = line(corner, foot, 16)
     bar = line(left, corner)
     if kind == "serif":
-        bar = join(line((left[0] + u(-0.02, 0.01), left[1] + u(0.1, 0.2)), left), bar)
+        bar = join(line((left[0] + u(-0.02, 0.01), left[1] + u(0.06, 0.15)), left), bar)
     strokes = [join(bar, stem)]
     if kind == "crossed":
         y = u(0.45, 0.58)
