@@ -1,4 +1,4 @@
-// digitlab-cli: train, evaluate, predict and benchmark from a terminal.
+// digitlab-cli: train, evaluate, predict, read drawing sets and benchmark from a terminal.
 // A thin front end over core/ (and bench/ for `bench`).
 #include <unistd.h>
 
@@ -35,6 +35,7 @@ commands:
            --out FILE          weights file to write (.bin: binary, else JSON; default weights.json)
   eval     --data DIR --weights FILE      test accuracy and confusion matrix
   predict  --weights FILE IMAGE.pgm       class probabilities of one image
+  drawings --weights FILE SET.json        accuracy on a set of drawn digits (test/data), by style
   bench    [--quick]                      core benchmarks, one line per figure
 )";
 
@@ -269,6 +270,21 @@ int command_predict(const Args& args) {
   return 0;
 }
 
+int command_drawings(const Args& args) {
+  if (!args.options.count("weights") || args.positional.size() != 1)
+    throw UsageError("drawings needs --weights FILE and one SET.json");
+  const ModelFile file = load_weights(args.options.at("weights"));
+  const auto set = load_drawing_set(args.positional[0]);
+  const DrawingSetScore score = score_drawings(file.net, set, [](const DrawnSample& d) { return preprocess_strokes(d.strokes); });
+  if (score.drawings == 0) throw Error(args.positional[0] + ": no digits in the set");
+  for (const StyleScore& s : score.styles)
+    std::printf("style=%s drawings=%d read_right=%d unreadable=%d accuracy=%.4f\n", s.style.c_str(), s.drawings,
+                s.read_right, s.unreadable, static_cast<double>(s.read_right) / s.drawings);
+  std::printf("drawings=%d read_right=%d unreadable=%d\naccuracy=%.4f\n", score.drawings, score.read_right,
+              score.unreadable, score.accuracy());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -284,6 +300,7 @@ int main(int argc, char** argv) {
                                                       "weight-decay", "schedule", "batch", "epochs", "seed", "init", "out"}));
     if (command == "eval") return command_eval(parse_args(argc, argv, 2, {"data", "weights"}));
     if (command == "predict") return command_predict(parse_args(argc, argv, 2, {"weights"}));
+    if (command == "drawings") return command_drawings(parse_args(argc, argv, 2, {"weights"}));
     if (command == "bench") {
       const Args args = parse_args(argc, argv, 2, {}, {"quick"});
       if (!args.positional.empty()) throw UsageError("bench takes no arguments besides --quick");

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # DigitLab's own benchmark figures: the core benchmarks natively (digitlab-cli
 # bench) and in WebAssembly under node (digitlab-bench.js, the same code), then
-# test accuracy epoch by epoch. One line per figure:
-#   bench=<name> build=<native|wasm> metric=<metric> value=<number>
+# test accuracy epoch by epoch, then how many of the stroke-drawn digits in
+# test/data/drawn_digits.json each preset's model reads. One line per figure:
+#   bench=<name> [preset=<preset>] build=<native|wasm> metric=<metric> value=<number>
 # Usage: scripts/bench.sh [--quick] [--epochs N] [--data DIR]
 #   --quick   short timings and one epoch of accuracy (under a minute)
 # Expects the builds of scripts/test.sh (or cmake --build --preset native/web).
@@ -38,3 +39,12 @@ accuracy_lines() {  # $1: figure prefix
 }
 "$cli" train --preset plain-sgd --epochs "$epochs" --data "$data" --out "$out/plain.bin" | accuracy_lines acc_epoch
 [ -n "$quick" ] || "$cli" train --epochs "$epochs" --data "$data" --out "$out/default.bin" | accuracy_lines default_acc_epoch
+
+# Drawn digits: the preset's model, trained with its defaults, reads the
+# stroke-drawn benchmark. Today's nets are the MLP (digitlab-cli train's
+# default); presets that train with --preset NAME join this list.
+for preset in mlp; do
+  "$cli" train --data "$data" --out "$out/drawn-$preset.bin" >/dev/null
+  accuracy=$("$cli" drawings --weights "$out/drawn-$preset.bin" "$root/test/data/drawn_digits.json" | sed -n 's/^accuracy=//p')
+  echo "bench=drawn_digits preset=$preset build=native metric=accuracy value=$accuracy"
+done
