@@ -20,13 +20,6 @@ constexpr float kInkLevel = 0.5f;  // an image's ink: pixels at least half as da
 constexpr int kWorkSide = 64;      // images are thinned with the ink's box at this size: strokes
                                    // several pixels wide, so the centre lines come out smooth
 
-float distance_to_segment(float px, float py, Point a, Point b) {
-  const float dx = b.x - a.x, dy = b.y - a.y;
-  const float len2 = dx * dx + dy * dy;
-  const float t = len2 > 0 ? std::clamp(((px - a.x) * dx + (py - a.y) * dy) / len2, 0.0f, 1.0f) : 0.0f;
-  return std::hypot(a.x + t * dx - px, a.y + t * dy - py);
-}
-
 // Draws the strokes, mapped by p * scale + offset, into canvas [28, 28] with
 // the MNIST-like pen. A pixel's ink is the share of it the pen covers,
 // approximated by clamp(radius + 0.5 - d) for the distance d of its centre
@@ -43,7 +36,7 @@ void draw_with_pen(Canvas& canvas, const std::vector<Stroke>& strokes, float sca
     const int y1 = std::min(kImageSide - 1, static_cast<int>(std::ceil(std::max(a.y, b.y) + reach)));
     for (int y = y0; y <= y1; ++y)
       for (int x = x0; x <= x1; ++x) {
-        const float ink = std::clamp(reach - distance_to_segment(x + 0.5f, y + 0.5f, a, b), 0.0f, 1.0f);
+        const float ink = std::clamp(reach - distance_to_segment({x + 0.5f, y + 0.5f}, a, b), 0.0f, 1.0f);
         canvas(y, x) = std::max(canvas(y, x), ink);
       }
   };

@@ -60,9 +60,7 @@ std::vector<float> paint(const std::vector<Stroke>& strokes, int width, int heig
       const Point a{s.points[i].x * side, s.points[i].y * side}, b{s.points[i + 1].x * side, s.points[i + 1].y * side};
       for (int y = 0; y < height; ++y)
         for (int x = 0; x < width; ++x) {
-          const float px = x + 0.5f, py = y + 0.5f, dx = b.x - a.x, dy = b.y - a.y;
-          const float t = std::clamp(((px - a.x) * dx + (py - a.y) * dy) / (dx * dx + dy * dy), 0.0f, 1.0f);
-          const float d = std::hypot(a.x + t * dx - px, a.y + t * dy - py);
+          const float d = distance_to_segment({x + 0.5f, y + 0.5f}, a, b);
           float& v = canvas[y * width + x];
           v = std::max(v, std::clamp(radius + 0.5f - d, 0.0f, 1.0f));
         }
@@ -174,12 +172,8 @@ TEST_CASE("an image's ink is thinned to centre lines and drawn with the same pen
       for (Point p : line.points) {
         float nearest = 1;
         for (const Stroke& s : four_strokes())
-          for (std::size_t i = 0; i + 1 < s.points.size(); ++i) {
-            const Point a = s.points[i], b = s.points[i + 1];
-            const float dx = b.x - a.x, dy = b.y - a.y;
-            const float t = std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy), 0.0f, 1.0f);
-            nearest = std::min(nearest, std::hypot(a.x + t * dx - p.x, a.y + t * dy - p.y));
-          }
+          for (std::size_t i = 0; i + 1 < s.points.size(); ++i)
+            nearest = std::min(nearest, distance_to_segment(p, s.points[i], s.points[i + 1]));
         CHECK(nearest < 0.012f);  // under 5 px of 400
       }
     const NetInput image = preprocess_image(canvas.data(), 400, 300);
