@@ -195,7 +195,7 @@ async function isolatedRun(browser, server) {
     check('drawing yields a prediction', s.prediction !== null && s.probabilities.length === 10,
       `guess ${s.prediction}, untrained`);
     // A tiny tick is too little to read: no guess, the pad asks for a bigger drawing.
-    await click(page, s.buttons.clear);
+    await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
     const tick = (fx, fy) => [s.pad_rect.x + fx * s.pad_rect.width, s.pad_rect.y + fy * s.pad_rect.height];
     await page.mouse.move(...tick(0.5, 0.5));
     await page.mouse.down();
@@ -204,7 +204,7 @@ async function isolatedRun(browser, server) {
     s = await waitFor('"draw it bigger"', 10, async () => { const t = await state(page); return t.pad_message === 'draw it bigger' && t; });
     check('a tiny tick gets "draw it bigger", not a guess', s.prediction === null && s.probabilities === null);
     await page.screenshot({ path: path.join(artifacts, 'web-too-small.png') });
-    await click(page, s.buttons.clear);
+    await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
     await drawDigit(page, s.pad_rect);
     await waitFor('the test set and a full cache', 60, async () => {
       const t = await state(page);

@@ -26,7 +26,7 @@ void pad_canvas(AppState& app, float side) {
   if (pad.pad.empty())
     draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(150, 150, 150, 255), "draw a digit here");
   else if (pad.input.status == InputStatus::too_small)
-    draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(255, 196, 64, 255), "too small to read: draw it bigger");
+    draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(255, 196, 64, 255), input_status_message(pad.input.status));
   pad.rect = {origin.x, origin.y, side, side};
 }
 
