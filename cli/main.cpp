@@ -185,12 +185,26 @@ int command_predict(const std::string& weights, const std::string& image_path) {
   const ModelFile file = load_weights(weights);
   int width = 0, height = 0;
   const std::vector<float> pixels = read_pgm(image_path, width, height);
-  const auto image = preprocess_drawing(pixels.data(), width, height);
-  if (!image) throw Error(image_path + ": the image holds no ink to read");
+  const NetInput input = preprocess_image(pixels.data(), width, height);
+  if (!input.ready()) throw Error(image_path + ": " + input_status_message(input.status));
   float probs[kClasses];
-  predict(file.model, image->data(), probs);
+  predict(file.model, input.image.data(), probs);
   for (int c = 0; c < kClasses; ++c) std::printf("p%d=%.4f\n", c, probs[c]);
   std::printf("prediction=%d\n", argmax10(probs));
+  return 0;
+}
+
+int command_drawings(const std::string& weights, const std::string& set_path) {
+  const ModelFile file = load_weights(weights);
+  const auto set = load_drawing_set(set_path);
+  const DrawingSetScore score =
+      score_drawings(file.model, set, [](const DrawnSample& d) { return preprocess_strokes(d.strokes); });
+  if (score.drawings == 0) throw Error(set_path + ": no digits in the set");
+  for (const StyleScore& s : score.styles)
+    std::printf("style=%s drawings=%d read_right=%d unreadable=%d accuracy=%.4f\n", s.style.c_str(), s.drawings,
+                s.read_right, s.unreadable, static_cast<double>(s.read_right) / s.drawings);
+  std::printf("drawings=%d read_right=%d unreadable=%d\naccuracy=%.4f\n", score.drawings, score.read_right,
+              score.unreadable, score.accuracy());
   return 0;
 }
 
@@ -252,7 +266,13 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--data", data, "IDX data set folder")->capture_default_str();
   CLI::App* predict_cmd = app.add_subcommand("predict", "class probabilities of one image");
   predict_cmd->add_option("--weights", weights, "weights file (JSON or binary)")->required();
-  predict_cmd->add_option("image", image, "a PGM image (P5 or P2), dark on light or light on dark")->required();
+  predict_cmd->add_option("image", image, "a PGM image (P5 or P2), dark on light or light on dark; read as "
+                                          "the pad reads strokes (thinned to centre lines, redrawn with the MNIST pen)")
+      ->required();
+  std::string drawing_set;
+  CLI::App* drawings_cmd = app.add_subcommand("drawings", "how well a net reads a set of stroke drawings, by style");
+  drawings_cmd->add_option("--weights", weights, "weights file (JSON or binary)")->required();
+  drawings_cmd->add_option("set", drawing_set, "a drawing set, e.g. test/data/drawn_digits.json")->required();
   BenchOptions bench;
   CLI::App* bench_cmd = app.add_subcommand("bench", "core benchmarks, one line per figure");
   bench_cmd->add_flag("--quick", bench.quick, "short measurements");
@@ -271,6 +291,7 @@ int main(int argc, char** argv) {
     if (*train_cmd) return command_train(train);
     if (*eval_cmd) return command_eval(weights, data);
     if (*predict_cmd) return command_predict(weights, image);
+    if (*drawings_cmd) return command_drawings(weights, drawing_set);
     run_benchmarks(bench, std::cout);
     return 0;
   } catch (const std::exception& e) {

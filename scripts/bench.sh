@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # DigitLab's own benchmark figures: the core benchmarks natively (digitlab-cli
 # bench) and in WebAssembly under node (digitlab-bench.js, the same code), then
-# test accuracy epoch by epoch. One line per figure:
-#   bench=<name> build=<native|wasm> metric=<metric> value=<number>
+# test accuracy epoch by epoch, then how many of the stroke-drawn digits in
+# test/data/drawn_digits.json each preset's model reads. One line per figure:
+#   bench=<name> [preset=<preset>] build=<native|wasm> metric=<metric> value=<number>
 # Usage: scripts/bench.sh [--quick] [--epochs N] [--data DIR]
 #   --quick   short timings and one epoch of accuracy (under a minute)
 # Expects the builds of scripts/test.sh (or cmake --build --preset native/web).
@@ -42,3 +43,12 @@ if [ -z "$quick" ]; then
   "$cli" train --preset cnn-small --epochs "$epochs" --data "$data" --out "$out/cnn-small.bin" | accuracy_lines cnn_small_acc_epoch
   "$cli" train --preset cnn --epochs "$epochs" --data "$data" --out "$out/cnn.bin" | accuracy_lines cnn_acc_epoch
 fi
+
+# Drawn digits: each preset's model, trained with its defaults, reads the
+# stroke-drawn benchmark.
+for preset in mlp cnn-small cnn; do
+  [ -n "$quick" ] && [ "$preset" != mlp ] && continue
+  "$cli" train --preset "$preset" --data "$data" --out "$out/drawn-$preset.bin" >/dev/null
+  accuracy=$("$cli" drawings --weights "$out/drawn-$preset.bin" "$root/test/data/drawn_digits.json" | sed -n 's/^accuracy=//p')
+  echo "bench=drawn_digits preset=$preset build=native metric=accuracy value=$accuracy"
+done

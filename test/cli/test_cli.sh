@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# digitlab-cli end to end: train, eval, predict, bench, and every kind of bad input.
+# digitlab-cli end to end: train, eval, predict, drawings, bench, and every kind of bad input.
 set -uo pipefail
 cli=$1
 data=$2
+drawings=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -78,7 +79,18 @@ grep -q "^arch=conv5x5x8,relu,maxpool2,conv5x5x16,relu,maxpool3,dense10$" <<<"$o
 out=$("$cli" predict --weights "$work/cnn.json" "$work/seven.pgm" 2>&1) || fail "cnn predict failed: $out"
 grep -qx "prediction=7" <<<"$out" || fail "the conv net did not read the 7: $out"
 printf 'P5\n10 10\n255\n' > "$work/blank.pgm"; head -c 100 /dev/zero | tr '\0' '\377' >> "$work/blank.pgm"
-expect_exit 1 "no ink" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
+expect_exit 1 "nothing drawn" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
+# A tiny dot on a big page: too small to read, not a guess.
+python3 - "$work/dot.pgm" <<'PY'
+import sys
+side = 300
+pix = bytearray([255]) * (side * side)
+for y in range(146, 154):
+    for x in range(146, 154):
+        pix[y * side + x] = 0
+open(sys.argv[1], 'wb').write(b'P5\n%d %d\n255\n' % (side, side) + bytes(pix))
+PY
+expect_exit 1 "draw it bigger" -- "$cli" predict --weights "$work/w.bin" "$work/dot.pgm"
 printf 'P5\n10 10\n255\n' > "$work/short.pgm"
 expect_exit 1 "truncated PGM" -- "$cli" predict --weights "$work/w.bin" "$work/short.pgm"
 printf 'P2\n2 1\n255\n0 x7\n' > "$work/letters.pgm"
@@ -88,6 +100,15 @@ expect_exit 1 "bad PGM width 'wide'" -- "$cli" predict --weights "$work/w.bin" "
 # A weights file nested 60,000 deep is a clear error, not a crash.
 python3 -c "print('{\"format\":\"digitlab-weights\",\"version\":' + '['*60000 + ']'*60000 + '}')" > "$work/deep.json"
 expect_exit 1 "nested deeper than 32 levels" -- "$cli" predict --weights "$work/deep.json" "$work/seven.pgm"
+
+# Drawings: the stroke-drawn benchmark, by style, then the share read right.
+out=$("$cli" drawings --weights "$work/w.bin" "$drawings/drawn_digits.json" 2>&1) || fail "drawings failed: $out"
+[ "$(grep -cE '^style=[0-9]-[a-z-]+ drawings=[0-9]+ read_right=[0-9]+ unreadable=[0-9]+ accuracy=[01]\.[0-9]{4}$' <<<"$out")" -ge 20 ] || fail "drawings printed no styles: $out"
+grep -qx "drawings=500 read_right=[0-9]* unreadable=0" <<<"$out" || fail "drawings did not read 500 digits: $out"
+grep -qE "^accuracy=0\.[89][0-9]{3}$" <<<"$out" || fail "drawings read too few (one epoch, 64 hidden): $out"
+echo '{"format":"digitlab-drawings","version":1,"drawings":[{"label":12,"style":"x","strokes":[]}]}' > "$work/bad-set.json"
+expect_exit 1 "drawing 0: label must be 0-9" -- "$cli" drawings --weights "$work/w.bin" "$work/bad-set.json"
+expect_exit 2 "weights is required" -- "$cli" drawings "$drawings/drawn_digits.json"
 
 # Bench: one machine-readable line per figure.
 out=$("$cli" bench --quick 2>&1) || fail "bench failed: $out"

@@ -7,11 +7,13 @@
 using namespace digitlab::gui;
 using nlohmann::json;
 
-TEST_CASE("an empty pad reports no prediction and no probabilities") {
+TEST_CASE("an empty pad reports no prediction and no probabilities, and says why") {
   StatusReport r;
   r.pad_rect = {10, 20, 256, 256};
+  r.pad_message = "draw it bigger";
   const json j = json::parse(status_json(r));
   CHECK(j["prediction"].is_null());
+  CHECK(j["pad_message"] == "draw it bigger");
   CHECK(j["probabilities"].is_null());
   CHECK(j["pad_rect"]["x"] == 10);
   CHECK(j["pad_rect"]["width"] == 256);

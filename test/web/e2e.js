@@ -194,6 +194,18 @@ async function isolatedRun(browser, server) {
     s = await waitFor('a prediction', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
     check('drawing yields a prediction', s.prediction !== null && s.probabilities.length === 10,
       `guess ${s.prediction}, untrained`);
+    // A tiny tick is too little to read: no guess, the pad asks for a bigger drawing.
+    await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
+    const tick = (fx, fy) => [s.pad_rect.x + fx * s.pad_rect.width, s.pad_rect.y + fy * s.pad_rect.height];
+    await page.mouse.move(...tick(0.5, 0.5));
+    await page.mouse.down();
+    await page.mouse.move(...tick(0.52, 0.53), { steps: 4 });
+    await page.mouse.up();
+    s = await waitFor('"draw it bigger"', 10, async () => { const t = await state(page); return t.pad_message === 'draw it bigger' && t; });
+    check('a tiny tick gets "draw it bigger", not a guess', s.prediction === null && s.probabilities === null);
+    await page.screenshot({ path: path.join(artifacts, 'web-too-small.png') });
+    await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
+    await drawDigit(page, s.pad_rect);
     await waitFor('the test set and a full cache', 60, async () => {
       const t = await state(page);
       return t.data.test_samples > 0 && t.data.cache_fill > 0.5;

@@ -173,7 +173,8 @@ bool app_frame(AppState& app) {
 
 StatusReport make_report(const AppState& app) {
   StatusReport r;
-  if (app.pad.input) {
+  r.pad_message = input_status_message(app.pad.input.status);
+  if (app.pad.input.ready()) {
     r.prediction = argmax10(app.pad.probs.data());
     r.probabilities = app.pad.probs;
   }

@@ -54,7 +54,7 @@ struct PadView {
   static constexpr int kResolution = 140;  // 5x MNIST: fine strokes, cheap to rasterise
   StrokePad pad{kResolution};
   float brush_radius = 0.045f;             // pad units; MNIST-like stroke width
-  std::optional<Image28> input;            // what the net sees; none for an empty pad
+  NetInput input;                          // what the net sees, or why it sees nothing
   std::array<float, kClasses> probs{};
   std::uint64_t predicted_revision = ~0ull;  // pad revision and model version the
   std::uint64_t predicted_model = ~0ull;     // prediction was computed for

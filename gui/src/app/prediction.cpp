@@ -12,10 +12,10 @@ void update_pad_prediction(AppState& app) {
   }
   if (revision == pad.predicted_revision && model == pad.predicted_model) return;
   if (revision != pad.predicted_revision) {
-    pad.input = preprocess_drawing(pad.pad.pixels().data(), pad.pad.resolution(), pad.pad.resolution());
-    if (pad.input) pad.input_image.set_gray(pad.input->data(), kImageSide, kImageSide);
+    pad.input = preprocess_strokes(pad.pad.pen_strokes());
+    if (pad.input.ready()) pad.input_image.set_gray(pad.input.image.data(), kImageSide, kImageSide);
   }
-  if (pad.input && app.snapshot) predict(app.snapshot->file.model, pad.input->data(), pad.probs.data());
+  if (pad.input.ready() && app.snapshot) predict(app.snapshot->file.model, pad.input.image.data(), pad.probs.data());
   pad.predicted_revision = revision;
   pad.predicted_model = model;
 }

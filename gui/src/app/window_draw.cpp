@@ -25,6 +25,8 @@ void pad_canvas(AppState& app, float side) {
   draw->AddRect(origin, end, ImGui::IsItemHovered() ? IM_COL32(255, 196, 64, 255) : IM_COL32(110, 110, 120, 255));
   if (pad.pad.empty())
     draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(150, 150, 150, 255), "draw a digit here");
+  else if (pad.input.status == InputStatus::too_small)
+    draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(255, 196, 64, 255), input_status_message(pad.input.status));
   pad.rect = {origin.x, origin.y, side, side};
 }
 
@@ -37,12 +39,12 @@ void prediction_column(AppState& app, float width) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(p, {p.x + image_side, p.y + image_side}, IM_COL32(0, 0, 0, 255));
-  if (pad.input && !pad.input_image.empty()) draw->AddImage(pad.input_image.id(), p, {p.x + image_side, p.y + image_side});
+  if (pad.input.ready() && !pad.input_image.empty()) draw->AddImage(pad.input_image.id(), p, {p.x + image_side, p.y + image_side});
   draw->AddRect(p, {p.x + image_side, p.y + image_side}, IM_COL32(110, 110, 120, 255));
   ImGui::Dummy({image_side, image_side});
-  if (!pad.input) {
+  if (!pad.input.ready()) {
     ImGui::TextDisabled("No guess:");
-    ImGui::TextDisabled("the pad is empty.");
+    ImGui::TextDisabled("%s.", input_status_message(pad.input.status));
     return;
   }
   const int guess = argmax10(pad.probs.data());
@@ -63,10 +65,10 @@ void teach_controls(AppState& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
   ImGui::SliderInt("steps", &pad.teach_steps, 1, 50);
-  ImGui::BeginDisabled(!pad.input);
-  if (ImGui::Button("Train on it")) app.trainer->teach(*pad.input, pad.teach_label, pad.teach_steps);
+  ImGui::BeginDisabled(!pad.input.ready());
+  if (ImGui::Button("Train on it")) app.trainer->teach(pad.input.image, pad.teach_label, pad.teach_steps);
   ImGui::SameLine();
-  if (ImGui::Button("Add to personal set")) app.trainer->add_personal(*pad.input, pad.teach_label);
+  if (ImGui::Button("Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
   ImGui::EndDisabled();
   const TrainerProgress& progress = *app.progress;
   ImGui::SameLine();

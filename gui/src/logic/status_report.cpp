@@ -17,6 +17,7 @@ std::string status_json(const StatusReport& r) {
   using nlohmann::json;
   json j;
   j["prediction"] = r.prediction ? json(*r.prediction) : json(nullptr);
+  j["pad_message"] = r.pad_message;
   j["probabilities"] = r.prediction ? json(r.probabilities) : json(nullptr);
   j["pad_rect"] = rect_json(r.pad_rect);
   j["buttons"] = json::object();

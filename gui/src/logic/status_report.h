@@ -17,7 +17,8 @@ namespace digitlab::gui {
 
 struct StatusReport {
   // What the pad shows.
-  std::optional<int> prediction;          // none for an empty pad
+  std::optional<int> prediction;          // none for an empty pad or a drawing too small to read
+  std::string pad_message;                // why there is none: "nothing drawn", "draw it bigger"
   std::array<float, 10> probabilities{};  // meaningful only with a prediction
   Rect pad_rect;                          // CSS / window pixels
   std::map<std::string, Rect> buttons;    // clickable buttons on screen now, by name

@@ -9,15 +9,6 @@ namespace {
 // Points closer than this (pad units) add nothing visible but cost memory.
 constexpr float kMinPointDistance = 0.002f;
 
-float distance_to_segment(float px, float py, PadPoint a, PadPoint b) {
-  const float dx = b.x - a.x, dy = b.y - a.y;
-  const float len2 = dx * dx + dy * dy;
-  float t = len2 > 0 ? ((px - a.x) * dx + (py - a.y) * dy) / len2 : 0.0f;
-  t = std::clamp(t, 0.0f, 1.0f);
-  const float cx = a.x + t * dx - px, cy = a.y + t * dy - py;
-  return std::sqrt(cx * cx + cy * cy);
-}
-
 }  // namespace
 
 void stamp_segment(float* gray, int width, int height, PadPoint a, PadPoint b, float radius_px) {
@@ -30,7 +21,7 @@ void stamp_segment(float* gray, int width, int height, PadPoint a, PadPoint b, f
   for (int y = y0; y <= y1; ++y) {
     for (int x = x0; x <= x1; ++x) {
       // Pixel centres sit at +0.5.
-      const float d = distance_to_segment(x + 0.5f, y + 0.5f, a, b);
+      const float d = distance_to_segment({x + 0.5f, y + 0.5f}, a, b);
       if (d >= radius_px) continue;
       float ink = 1.0f;
       if (d > core) {
@@ -63,6 +54,13 @@ void StrokePad::extend_stroke(PadPoint p) {
   stroke.points.push_back(p);
   stamp(stroke, stroke.points.size() - 2);  // only the new segment: drawing stays cheap
   ++revision_;
+}
+
+std::vector<digitlab::Stroke> StrokePad::pen_strokes() const {
+  std::vector<digitlab::Stroke> paths;
+  paths.reserve(strokes_.size());
+  for (const Stroke& stroke : strokes_) paths.push_back({stroke.points});
+  return paths;
 }
 
 void StrokePad::end_stroke() { drawing_ = false; }

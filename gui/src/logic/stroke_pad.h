@@ -1,19 +1,20 @@
-// The drawing pad's model: strokes in pad units and their rasterization with
-// a soft round brush into a grayscale image that core's preprocess_drawing
-// reads. No window or GPU here, so it is unit-tested on its own.
+// The drawing pad's model: strokes in pad units, and their rasterization
+// with a soft round brush for the screen. The net reads the strokes
+// themselves (pen_strokes() into core's preprocess_strokes), so the brush and
+// the screen's pixels never change what it sees. No window or GPU here, so
+// it is unit-tested on its own.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "digitlab/stroke.h"
+
 namespace digitlab::gui {
 
-struct PadPoint {
-  float x = 0;  // 0 = left edge of the pad, 1 = right edge
-  float y = 0;  // 0 = top, 1 = bottom
-};
+using PadPoint = digitlab::Point;  // 0 = left / top edge of the pad, 1 = right / bottom
 
 struct Stroke {
-  float radius = 0;  // brush radius in pad units, fixed when the stroke began
+  float radius = 0;  // brush radius in pad units, fixed when the stroke began (display only)
   std::vector<PadPoint> points;
 };
 
@@ -25,9 +26,8 @@ void stamp_segment(float* gray, int width, int height, PadPoint a, PadPoint b, f
 
 class StrokePad {
  public:
-  // Bounds that keep a long drawing session from growing memory without limit.
-  static constexpr std::size_t kMaxStrokes = 256;
-  static constexpr std::size_t kMaxPointsPerStroke = 4096;
+  static constexpr std::size_t kMaxStrokes = digitlab::kMaxStrokes;
+  static constexpr std::size_t kMaxPointsPerStroke = digitlab::kMaxPointsPerStroke;
 
   explicit StrokePad(int resolution = 140);
 
@@ -40,9 +40,11 @@ class StrokePad {
   bool drawing() const { return drawing_; }
   bool empty() const { return strokes_.empty(); }
   const std::vector<Stroke>& strokes() const { return strokes_; }
+  // The pen's paths as core reads them, without the brush.
+  std::vector<digitlab::Stroke> pen_strokes() const;
   int resolution() const { return resolution_; }
   const std::vector<float>& pixels() const { return pixels_; }  // [resolution, resolution]
-  // Changes whenever pixels() change, so callers recompute only then.
+  // Changes whenever the strokes (and so pixels()) change: callers recompute only then.
   std::uint64_t revision() const { return revision_; }
 
  private:
