@@ -110,9 +110,13 @@ void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int 
     }
 }
 
-// din[c, b0+i, iy, ix] += d_columns[...]: the transpose of im2col.
-void col2im(float* din, const float* d_columns, const ConvGeometry& g, int b0, int nb) {
+// din[c, b0+i, iy, ix] += d_columns[...]: the transpose of im2col. With
+// 'same' padding a tap's block is added to the plane in one shifted run, after
+// the columns that would wrap into a neighbouring row are zeroed (d_columns
+// is scratch: its values there belong to no input pixel).
+void col2im(float* din, float* d_columns, const ConvGeometry& g, int b0, int nb) {
   const std::size_t n = static_cast<std::size_t>(nb) * g.positions();
+  const bool same_size = g.out_width == g.width && g.out_height == g.height;
   for (int c = 0; c < g.channels; ++c)
     for (int ky = 0; ky < g.kernel; ++ky) {
       const int dy = ky - g.pad;
@@ -120,10 +124,25 @@ void col2im(float* din, const float* d_columns, const ConvGeometry& g, int b0, i
       for (int kx = 0; kx < g.kernel; ++kx) {
         const int dx = kx - g.pad;
         const ColumnRange x = inside_columns(g, dx);
-        const float* tap = d_columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
+        float* tap = d_columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
         for (int i = 0; i < nb; ++i) {
           float* plane = din + (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width;
-          const float* block = tap + static_cast<std::size_t>(i) * g.positions();
+          float* block = tap + static_cast<std::size_t>(i) * g.positions();
+          if (same_size) {
+            if (y_hi <= y_lo) continue;
+            for (int oy = y_lo; oy < y_hi; ++oy) {
+              float* row = block + static_cast<std::size_t>(oy) * g.width;
+              for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+              for (int ox = x.hi; ox < g.width; ++ox) row[ox] = 0.0f;
+            }
+            const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(dy) * g.width + dx;
+            std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo) * g.width;
+            std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_hi) * g.width;
+            from = std::max(from, -shift);  // zeroed wrap columns fall off either end of the plane
+            to = std::min(to, static_cast<std::ptrdiff_t>(g.height) * g.width - shift);
+            for (std::ptrdiff_t k = from; k < to; ++k) plane[k + shift] += block[k];
+            continue;
+          }
           for (int oy = y_lo; oy < y_hi; ++oy) {
             const float* row = block + static_cast<std::size_t>(oy) * g.out_width;
             float* dst = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
@@ -132,19 +151,6 @@ void col2im(float* din, const float* d_columns, const ConvGeometry& g, int b0, i
         }
       }
     }
-}
-
-// rows[j, f] = dout[f, j] for j < n: a chunk of dout turned positions-major,
-// in blocks whose rows stay in the L1 cache.
-void transpose_chunk(float* rows, const float* dout, std::size_t dout_stride, int filters, int n) {
-  constexpr int kBlock = 64;
-  for (int j0 = 0; j0 < n; j0 += kBlock) {
-    const int j1 = std::min(n, j0 + kBlock);
-    for (int f = 0; f < filters; ++f) {
-      const float* src = dout + f * dout_stride;
-      for (int j = j0; j < j1; ++j) rows[static_cast<std::size_t>(j) * filters + f] = src[j];
-    }
-  }
 }
 
 // Sum of n floats, in eight running sums the compiler keeps in vector lanes.
@@ -192,12 +198,11 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
   if (din) {
     DIGITLAB_CHECK_SHAPE("conv input gradient", *din, std::size_t(g.channels), std::size_t(g.batch),
                          std::size_t(g.height), std::size_t(g.width));
-    std::fill(din->begin(), din->end(), 0.0f);
+    std::fill(din->data(), din->data() + din->size(), 0.0f);
   }
   const int step = chunk_images(g);
   const std::size_t chunk = static_cast<std::size_t>(step) * g.positions();
   s.columns.resize(taps * chunk);
-  s.dout_rows.resize(chunk * filters);
   s.dweights_t.assign(static_cast<std::size_t>(taps) * filters, 0.0f);
   if (din) s.d_columns.resize(taps * chunk);
   for (int b0 = 0; b0 < g.batch; b0 += step) {
@@ -205,16 +210,17 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
     const int n = static_cast<int>(nb * g.positions());
     const float* d = dout.data() + b0 * g.positions();
     im2col(s.columns.data(), in.data(), g, b0, nb);
-    // dw^T[t, f] += columns[t, :] · dout[f, :]: the kernel wants the product's
-    // right side row-major, so this chunk of dout is transposed first (F*n
-    // copies against taps*F*n multiply-adds).
-    transpose_chunk(s.dout_rows.data(), d, total, filters, n);
-    gemm({taps, filters, n, s.columns.data(), n, 1, s.dout_rows.data(), filters, s.dweights_t.data(), filters, 1.0f});
+    // dw^T[t, f] += columns[t, :] · dout[f, :]^T: B = this chunk of dout read
+    // transposed (the kernel transposes it into its L1 panel).
+    GemmArgs weight_grad{taps, filters, n, s.columns.data(), n, 1, d, static_cast<std::ptrdiff_t>(total),
+                         s.dweights_t.data(), filters, 1.0f};
+    weight_grad.b_transposed = true;
+    gemm(weight_grad);
     if (!din) continue;
     // d_columns[t, j] = sum_f w[f, t] dout[f, j], then scattered back onto din.
     gemm({taps, n, filters, p.weights.data(), 1, taps, d, static_cast<std::ptrdiff_t>(total), s.d_columns.data(), n,
           0.0f});
-    col2im(din->data(), s.d_columns.data(), g, b0, nb);
+    col2im(din->data(), s.d_columns.data(), g, b0, nb);  // consumes d_columns
   }
   float* dw = grads.weights.data();
   for (int f = 0; f < filters; ++f)

@@ -2,8 +2,9 @@
 // layers need (forward, weight gradient, input gradient), with A read through
 // strides so no operand has to be transposed in memory, and an epilogue that
 // adds a bias and applies ReLU while the result is still in registers:
-//   C[M,N] = relu?(beta * C + sum_k A(m,k) * B[k,N] + bias_rows[m] + bias_cols[n])
-//   A(m,k) = A[m*a_rs + k*a_cs]; B and C row-major with leading dimensions ldb, ldc.
+//   C[M,N] = relu?(beta * C + sum_k A(m,k) * B(k,n) + bias_rows[m] + bias_cols[n])
+//   A(m,k) = A[m*a_rs + k*a_cs]; B(k,n) = B[k*ldb + n], or B[n*ldb + k] when
+//   b_transposed; C row-major with leading dimension ldc.
 #pragma once
 #include <cstddef>
 
@@ -21,6 +22,7 @@ struct GemmArgs {
   const float* bias_rows = nullptr;    // [M], added to every row m (a conv's bias)
   const float* bias_cols = nullptr;    // [N], added to every column n (a dense layer's bias)
   bool relu = false;                   // max(0, .) last (NaN passes through)
+  bool b_transposed = false;           // B stored [N, K]: B(k,n) = B[n*ldb + k]
 };
 
 // Fastest kernel for this machine: AVX-512 or AVX2 natively (picked at run

@@ -1,14 +1,16 @@
 // The gemm micro-kernel, written once with GCC/Clang vector extensions and
 // compiled per instruction set (kernels_avx2.cpp, kernels_avx512.cpp, and the
-// generic build in kernels.cpp). Each tile keeps MR x NV accumulators of
-// vector type V in registers and streams k: per step it loads NV vectors of a
-// B row and broadcasts MR values of A, all of it contiguous along N.
+// generic build in kernels.cpp).
 //
-// B is first copied, NV*W columns and KC rows at a time, into a contiguous
-// panel that stays in the L1 cache while every tile of that column strip
-// reads it (GotoBLAS's packing): B's rows may be far apart in memory (a
-// conv's columns, a dense layer's 3136-row weights), and the panel turns
-// those strided, page-crossing reads into one sequential stream.
+// GotoBLAS's blocking, small: k runs in blocks of KC. For each block, A is
+// packed into row tiles of MR rows laid out [tile][k][MR], and B, NV*W
+// columns at a time, into a panel laid out [k][NV*W]; both are contiguous
+// and stay in the L1 cache while the micro-kernel streams them: per k step it
+// loads NV vectors of the B panel and broadcasts MR consecutive values of
+// the A tile into MR x NV accumulators held in registers. Rows and columns
+// past the edge of C are packed as zeros and never stored, so every shape
+// runs the same full-width kernel; a product narrower than half a vector
+// runs on half-width vectors instead.
 #pragma once
 #include <algorithm>
 #include <cstring>
@@ -48,6 +50,20 @@ template <int W>
 inline void store(float* p, typename Vec<W>::type v) {
   std::memcpy(p, &v, sizeof v);
 }
+// The first `count` (1..W) lanes: a whole vector when it fits, the usual
+// case, so the memcpy stays a single vector instruction.
+template <int W>
+inline typename Vec<W>::type load_lanes(const float* p, int count) {
+  if (count == W) return load<W>(p);
+  typename Vec<W>::type v = splat<W>(0.0f);
+  std::memcpy(&v, p, sizeof(float) * count);
+  return v;
+}
+template <int W>
+inline void store_lanes(float* p, typename Vec<W>::type v, int count) {
+  if (count == W) return store<W>(p, v);
+  std::memcpy(p, &v, sizeof(float) * count);
+}
 
 // What a tile does with C: on the first k block it starts from beta * C (or
 // nothing), later blocks add to what earlier ones stored; the last block
@@ -56,96 +72,132 @@ struct Pass {
   bool first, last;
 };
 
-// One MR x (NV*W) tile of C at (i, j) over k in [k0, k0 + kc). B rows are
-// read from b_rows (row p of the block at b_rows + p * b_stride).
+// C[i, j:j+lanes] from one vector of a tile's sums: beta * C, biases, ReLU.
+template <int W>
+inline void finish(const GemmArgs& g, int i, int j, int lanes, float beta, Pass pass, typename Vec<W>::type out) {
+  float* c = g.c + i * g.ldc + j;
+  if (beta != 0.0f) out += load_lanes<W>(c, lanes) * splat<W>(beta);
+  if (pass.last) {
+    if (g.bias_rows) out += splat<W>(g.bias_rows[i]);
+    if (g.bias_cols) out += load_lanes<W>(g.bias_cols + j, lanes);
+    if (g.relu) out = out > splat<W>(0.0f) || out != out ? out : splat<W>(0.0f);
+  }
+  store_lanes<W>(c, out, lanes);
+}
+
+// C[i:i+rows, j:j+cols] (rows <= MR, cols <= NV*W) from a packed A tile
+// a[kc][MR] and a packed B panel b[kc][NV*W].
 template <int W, int MR, int NV>
-inline void tile(const GemmArgs& g, int i, int j, int k0, int kc, const float* b_rows, std::ptrdiff_t b_stride,
-                 Pass pass) {
+inline void micro_kernel(const GemmArgs& g, int i, int j, int rows, int cols, int kc, const float* a, const float* b,
+                         Pass pass) {
   typedef typename Vec<W>::type V;
   V acc[MR][NV];
   for (int r = 0; r < MR; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = splat<W>(0.0f);
-  const float* a = g.a + i * g.a_rs + k0 * g.a_cs;
   for (int p = 0; p < kc; ++p) {
     V bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = load<W>(b_rows + p * b_stride + v * W);
+    for (int v = 0; v < NV; ++v) bv[v] = load<W>(b + p * NV * W + v * W);
     for (int r = 0; r < MR; ++r) {
-      const V av = splat<W>(a[r * g.a_rs + p * g.a_cs]);
+      const V av = splat<W>(a[p * MR + r]);
       for (int v = 0; v < NV; ++v) acc[r][v] += av * bv[v];
     }
   }
   const float beta = pass.first ? g.beta : 1.0f;
-  for (int r = 0; r < MR; ++r) {
-    float* c = g.c + (i + r) * g.ldc + j;
-    for (int v = 0; v < NV; ++v) {
-      V out = acc[r][v];
-      if (beta != 0.0f) out += load<W>(c + v * W) * splat<W>(beta);
-      if (pass.last) {
-        if (g.bias_rows) out += splat<W>(g.bias_rows[i + r]);
-        if (g.bias_cols) out += load<W>(g.bias_cols + j + v * W);
-        if (g.relu) out = out > splat<W>(0.0f) || out != out ? out : splat<W>(0.0f);
+  const bool plain = !pass.last || (!g.bias_rows && !g.bias_cols && !g.relu);
+  if (rows == MR && cols == NV * W && plain) {
+    // The common case, as straight-line stores: the tile is whole and only
+    // beta * C is added (a k block that is not the last, or no epilogue).
+    for (int r = 0; r < MR; ++r)
+      for (int v = 0; v < NV; ++v) {
+        float* c = g.c + (i + r) * g.ldc + j + v * W;
+        store<W>(c, beta != 0.0f ? acc[r][v] + load<W>(c) * splat<W>(beta) : acc[r][v]);
       }
-      store<W>(c + v * W, out);
+    return;
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v)
+      if (r < rows && v * W < cols) finish<W>(g, i + r, j + v * W, std::min(W, cols - v * W), beta, pass, acc[r][v]);
+}
+
+// a[tile][p][MR] = A(tile*MR + r, k0 + p), zero for rows past M.
+template <int MR>
+inline void pack_a(const GemmArgs& g, int k0, int kc, float* a) {
+  const int tiles = (g.m + MR - 1) / MR;
+  for (int t = 0; t < tiles; ++t)
+    for (int r = 0; r < MR; ++r) {
+      const int i = t * MR + r;
+      float* dst = a + static_cast<std::size_t>(t) * kc * MR + r;
+      if (i >= g.m) {
+        for (int p = 0; p < kc; ++p) dst[p * MR] = 0.0f;
+        continue;
+      }
+      const float* src = g.a + i * g.a_rs + k0 * g.a_cs;
+      for (int p = 0; p < kc; ++p) dst[p * MR] = src[p * g.a_cs];
+    }
+}
+
+// b[p][x] = B(k0 + p, j + x) for x < cols, zero up to WIDTH. A transposed B
+// is read along its rows and written down the panel's columns: the panel is
+// small enough for the L1 cache, so the transposition costs little there.
+// WIDTH is a constant so that a whole row is copied by a few vector moves,
+// not a call to memcpy: for a product with few rows of A, packing is a large
+// part of the work.
+template <int WIDTH>
+inline void pack_b(const GemmArgs& g, int k0, int kc, int j, int cols, float* b) {
+  constexpr int width = WIDTH;
+  if (g.b_transposed) {
+    for (int x = 0; x < width; ++x) {
+      float* dst = b + x;
+      if (x >= cols) {
+        for (int p = 0; p < kc; ++p) dst[p * width] = 0.0f;
+        continue;
+      }
+      const float* src = g.b + (j + x) * g.ldb + k0;
+      for (int p = 0; p < kc; ++p) dst[p * width] = src[p];
+    }
+    return;
+  }
+  if (cols == width) {
+    for (int p = 0; p < kc; ++p) std::memcpy(b + static_cast<std::size_t>(p) * width, g.b + (k0 + p) * g.ldb + j, sizeof(float) * width);
+    return;
+  }
+  for (int p = 0; p < kc; ++p) {
+    float* dst = b + static_cast<std::size_t>(p) * width;
+    std::memcpy(dst, g.b + (k0 + p) * g.ldb + j, sizeof(float) * cols);
+    std::fill(dst + cols, dst + width, 0.0f);
+  }
+}
+
+// One column strip of NV vectors over one k block: packs B, then every row tile.
+template <int W, int MR, int NV>
+void strip(const GemmArgs& g, int j, int cols, int k0, int kc, const float* a, float* b, Pass pass) {
+  pack_b<NV * W>(g, k0, kc, j, cols, b);
+  for (int i = 0; i < g.m; i += MR)
+    micro_kernel<W, MR, NV>(g, i, j, std::min(MR, g.m - i), cols, kc, a + static_cast<std::size_t>(i) * kc, b, pass);
+}
+
+template <int W, int MR, int NV, int KC>
+void gemm_blocked(const GemmArgs& g) {
+  if constexpr (W > 4) {
+    if (g.n <= W / 2) return gemm_blocked<W / 2, MR, NV, KC>(g);
+  }
+  constexpr int nb = NV * W;
+  // One pair of buffers per thread: the trainer and the interface each run gemms.
+  thread_local std::vector<float> a_pack, b_pack;
+  a_pack.resize(static_cast<std::size_t>((g.m + MR - 1) / MR) * MR * KC);
+  b_pack.resize(static_cast<std::size_t>(KC) * nb);
+  for (int k0 = 0; k0 < g.k || k0 == 0; k0 += KC) {
+    const int kc = std::min(KC, g.k - k0);
+    const Pass pass{k0 == 0, k0 + KC >= g.k};
+    pack_a<MR>(g, k0, kc, a_pack.data());
+    for (int j = 0; j < g.n; j += nb) {
+      const int cols = std::min(nb, g.n - j);
+      const int vectors = (cols + W - 1) / W;
+      if (vectors == NV) strip<W, MR, NV>(g, j, cols, k0, kc, a_pack.data(), b_pack.data(), pass);
+      else if (NV >= 2 && vectors == 1) strip<W, MR, 1>(g, j, cols, k0, kc, a_pack.data(), b_pack.data(), pass);
+      else if constexpr (NV >= 3) strip<W, MR, 2>(g, j, cols, k0, kc, a_pack.data(), b_pack.data(), pass);
     }
   }
-}
-
-// C[:, j] for a single column j, all of k: the edge that vectors do not cover.
-inline void column_edge(const GemmArgs& g, int j) {
-  for (int i = 0; i < g.m; ++i) {
-    float sum = 0.0f;
-    const float* a = g.a + i * g.a_rs;
-    for (int p = 0; p < g.k; ++p) sum += a[p * g.a_cs] * g.b[p * g.ldb + j];
-    float* c = g.c + i * g.ldc + j;
-    float out = sum + (g.beta != 0.0f ? g.beta * *c : 0.0f);
-    if (g.bias_rows) out += g.bias_rows[i];
-    if (g.bias_cols) out += g.bias_cols[j];
-    if (g.relu && !(out > 0.0f || out != out)) out = 0.0f;
-    *c = out;
-  }
-}
-
-// Every row tile of the column strip [j, j + NV*W) over the k block.
-template <int W, int MR, int NV>
-inline void strip(const GemmArgs& g, int j, int k0, int kc, const float* b_rows, std::ptrdiff_t b_stride, Pass pass) {
-  const int m_full = g.m / MR * MR;
-  int i = 0;
-  for (; i < m_full; i += MR) tile<W, MR, NV>(g, i, j, k0, kc, b_rows, b_stride, pass);
-  for (; i < g.m; ++i) tile<W, 1, NV>(g, i, j, k0, kc, b_rows, b_stride, pass);
-}
-
-// Columns [j0, n) of C: full strips of NV*W columns through packed panels of
-// at most KC rows; the columns left over (fewer than NV*W) in single vectors
-// read straight from B, then half-width vectors down to 4 floats, and only
-// the last few in scalar code. So a narrow C (a conv layer with 8 filters
-// under AVX-512) still runs on vectors.
-template <int W, int MR, int NV, int KC>
-void gemm_columns(const GemmArgs& g, int j0) {
-  constexpr int nb = NV * W;
-  const int n_full = j0 + (g.n - j0) / nb * nb;
-  const int n_vec = j0 + (g.n - j0) / W * W;
-  if (n_full > j0) {
-    // One panel per thread: the trainer and the interface each run gemms.
-    thread_local std::vector<float> panel;
-    panel.resize(static_cast<std::size_t>(KC) * nb);
-    for (int j = j0; j < n_full; j += nb)
-      for (int k0 = 0; k0 < g.k || k0 == 0; k0 += KC) {
-        const int kc = std::min(KC, g.k - k0);
-        for (int p = 0; p < kc; ++p) std::memcpy(&panel[p * nb], g.b + (k0 + p) * g.ldb + j, sizeof(float) * nb);
-        strip<W, MR, NV>(g, j, k0, kc, panel.data(), nb, Pass{k0 == 0, k0 + KC >= g.k});
-      }
-  }
-  for (int j = n_full; j < n_vec; j += W) strip<W, MR, 1>(g, j, 0, g.k, g.b + j, g.ldb, Pass{true, true});
-  if constexpr (W > 4) {
-    if (n_vec < g.n) gemm_columns<W / 2, MR, 1, KC>(g, n_vec);
-  } else {
-    for (int j = n_vec; j < g.n; ++j) column_edge(g, j);
-  }
-}
-
-template <int W, int MR, int NV, int KC>
-void gemm_tiled(const GemmArgs& g) {
-  gemm_columns<W, MR, NV, KC>(g, 0);
 }
 
 }  // namespace kernel_impl

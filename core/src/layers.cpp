@@ -36,7 +36,7 @@ void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, b
 }
 
 void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const Vectors& in,
-                    const ConstDenseParams& p, std::vector<float>& scratch) {
+                    const ConstDenseParams& p) {
   const int batch = static_cast<int>(in.shape(0)), n_in = static_cast<int>(p.weights.shape(0)),
             n_out = static_cast<int>(p.weights.shape(1));
   DIGITLAB_CHECK_SHAPE("dense output gradient", dout, std::size_t(batch), std::size_t(n_out));
@@ -50,13 +50,10 @@ void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const 
     for (int o = 0; o < n_out; ++o) db[o] += d[static_cast<std::size_t>(r) * n_out + o];
   if (din == nullptr) return;
   DIGITLAB_CHECK_SHAPE("dense input gradient", *din, std::size_t(batch), std::size_t(n_in));
-  // din = dout · w^T: transpose w once (I*O copies against B*I*O multiply-adds)
-  // so the kernel streams rows that are contiguous along I.
-  scratch.resize(static_cast<std::size_t>(n_in) * n_out);
-  const float* w = p.weights.data();
-  for (int i = 0; i < n_in; ++i)
-    for (int o = 0; o < n_out; ++o) scratch[static_cast<std::size_t>(o) * n_in + i] = w[static_cast<std::size_t>(i) * n_out + o];
-  gemm({batch, n_in, n_out, d, n_out, 1, scratch.data(), n_in, din->data(), n_in, 0.0f});
+  // din = dout · w^T: B = w read transposed (the kernel transposes as it packs).
+  GemmArgs product{batch, n_in, n_out, d, n_out, 1, p.weights.data(), n_out, din->data(), n_in, 0.0f};
+  product.b_transposed = true;
+  gemm(product);
 }
 
 void relu_forward(float* out, const float* in, std::size_t n) {
@@ -66,7 +63,11 @@ void relu_forward(float* out, const float* in, std::size_t n) {
 }
 
 void relu_backward(float* din, const float* dout, const float* out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) din[i] = out[i] > 0.0f ? dout[i] : 0.0f;
+  // A select rather than a branch, so it vectorises even in place (din == dout).
+  for (std::size_t i = 0; i < n; ++i) {
+    const float g = dout[i];
+    din[i] = out[i] > 0.0f ? g : 0.0f;
+  }
 }
 
 void flatten_forward(Vectors& out, const Maps& in) {

@@ -19,15 +19,14 @@ void input_forward(Maps& out, const float* pixels, int batch, float mean, float 
 // (the network fuses a following relu layer into the product's last step)
 void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, bool relu = false);
 // dw[I,O] = in^T · dout, db[O] = sum over B of dout, din[B,I] = dout[B,O] · w^T
-// (din may be null: a first layer needs no input gradient). scratch: room for w^T.
+// (din may be null: a first layer needs no input gradient)
 void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const Vectors& in,
-                    const ConstDenseParams& p, std::vector<float>& scratch);
+                    const ConstDenseParams& p);
 
 // Work buffers of a conv layer, reused from batch to batch.
 struct ConvScratch {
   std::vector<float> columns;     // im2col of a chunk of images: [C*K*K, chunk positions]
   std::vector<float> d_columns;   // its gradient
-  std::vector<float> dout_rows;   // a chunk of dout, positions-major: [chunk positions, F]
   std::vector<float> dweights_t;  // dw transposed while it accumulates: [C*K*K, F]
 };
 // conv: out[F,B,H',W'] = w[F,C,K,K] (x) in[C,B,H,W] + b[F], stride 1,
@@ -42,8 +41,11 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
 // maxpool: out[C,B,H/S,W/S] = max of each S x S window of in[C,B,H,W]
 void maxpool_forward(Maps& out, const Maps& in, int size);
 // din[C,B,H,W] = dout[C,B,H/S,W/S] routed to the first position of each
-// window that holds its maximum (found from in and out), 0 elsewhere
-void maxpool_backward(Maps& din, const Maps& dout, const Maps& in, const Maps& out, int size);
+// window that holds its maximum (found from in and out), 0 elsewhere;
+// positive_only: also 0 where the maximum is not > 0 (the backward of a
+// ReLU before the pool, folded in)
+void maxpool_backward(Maps& din, const Maps& dout, const Maps& in, const Maps& out, int size,
+                      bool positive_only = false);
 
 // relu: out[n] = max(0, in[n]) (in place allowed)
 void relu_forward(float* out, const float* in, std::size_t n);

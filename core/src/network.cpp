@@ -37,6 +37,13 @@ void Network::prepare(const Model& model, int n) {
     }
     const int in = slot;
     steps_.push_back({p.spec.kind, l, in, add_slot(p.out)});
+    if (p.spec.kind == LayerKind::maxpool && steps_.size() >= 2) {
+      Step& before = steps_[steps_.size() - 2];
+      if (before.kind == LayerKind::relu && before.out == in && in != 0) {
+        before.backward_done_by_pool = true;
+        steps_.back().pool_after_relu = true;
+      }
+    }
   }
   grads_.assign(acts_.size(), Activation{});
   for (std::size_t s = 1; s < acts_.size(); ++s) {  // the input needs no gradient
@@ -93,7 +100,7 @@ BatchStats Network::backward(const Model& model, const std::uint8_t* labels, flo
     switch (s.kind) {
       case LayerKind::dense:
         dense_backward(wants_din ? &din.vectors : nullptr, dense_params(grads, model.layers[s.layer]), dout.vectors,
-                       acts_[s.in].vectors, model.dense(s.layer), dense_scratch_);
+                       acts_[s.in].vectors, model.dense(s.layer));
         break;
       case LayerKind::conv:
         conv_backward(wants_din ? &din.maps : nullptr, conv_params(grads, model.layers[s.layer]), dout.maps,
@@ -101,10 +108,11 @@ BatchStats Network::backward(const Model& model, const std::uint8_t* labels, flo
         break;
       case LayerKind::maxpool:
         if (wants_din)
-          maxpool_backward(din.maps, dout.maps, acts_[s.in].maps, acts_[s.out].maps, model.layers[s.layer].spec.size);
+          maxpool_backward(din.maps, dout.maps, acts_[s.in].maps, acts_[s.out].maps, model.layers[s.layer].spec.size,
+                           s.pool_after_relu);
         break;
       case LayerKind::relu:
-        if (wants_din) relu_backward(din.data(), dout.data(), acts_[s.out].data(), dout.size());
+        if (wants_din && !s.backward_done_by_pool) relu_backward(din.data(), dout.data(), acts_[s.out].data(), dout.size());
         break;
       case LayerKind::flatten:
         if (wants_din) flatten_backward(din.maps, dout.vectors);

@@ -38,8 +38,12 @@ class Network {
     int layer;  // index into model.layers; -1 for an implied flatten
     int in, out;  // activation slots; equal for an in-place ReLU
     // A dense or conv layer followed by relu applies it in its own last
-    // step, and that relu step then only runs backward.
+    // step, and that relu step then only runs backward (relu_fused); a
+    // maxpool after a relu does that relu's backward too (relu_after_pool on
+    // the relu step, positive_only on the pool's).
     bool relu_fused = false;
+    bool backward_done_by_pool = false;  // on a relu step
+    bool pool_after_relu = false;        // on the maxpool step that does it
   };
   void prepare(const Model& model, int n);
   static void shape(Activation& a, const FeatureShape& s, int n);
@@ -49,7 +53,6 @@ class Network {
   std::vector<Step> steps_;
   std::vector<Activation> acts_, grads_;  // per slot; slot 0 is the scaled input
   std::vector<ConvScratch> conv_scratch_;           // per model layer (conv)
-  std::vector<float> dense_scratch_;
   std::vector<float> logp_;
 };
 
