@@ -100,6 +100,17 @@ struct Trainer::Impl {
   float teach_loss = -1;
   std::vector<float> batch_pixels;  // [batch, 784]
   std::vector<std::uint8_t> batch_labels;
+  // Main-loop mode trains a batch in pieces that fit a frame's budget (a
+  // conv net's whole batch can take longer than a frame): how far this one
+  // has got, and the time a sample takes, which sizes the next piece.
+  struct PartialBatch {
+    int size = 0, done = 0;
+    float lr = 0;
+    double loss_sum = 0, busy_s = 0;
+    int correct = 0;
+  };
+  std::optional<PartialBatch> partial;
+  double seconds_per_sample = 0, eval_seconds_per_sample = 0;
   std::optional<Evaluation> evaluation;  // under way: whole at once when threaded, sliced otherwise
   double evaluation_epoch = 0;
   std::optional<Model> best;  // weights of this run's best evaluation
@@ -197,9 +208,22 @@ struct Trainer::Impl {
   void run_slice(double budget_ms) {
     const Clock::time_point start = Clock::now();
     run_commands();
-    advance_evaluation(Trainer::kEvalSliceSamples);
-    while (active() && seconds_since(start) * 1000.0 < budget_ms) {
-      train_batch();
+    if (evaluation) {
+      // An evaluation under way gets half the slice while a run goes on, all
+      // of it otherwise, in pieces sized by the time a sample takes.
+      const double share_s = budget_ms / 1000.0 * (active() ? 0.5 : 1.0);
+      const int piece = eval_seconds_per_sample > 0
+                            ? std::max(8, static_cast<int>(share_s / eval_seconds_per_sample))
+                            : 16;
+      const Clock::time_point eval_start = Clock::now();
+      const std::size_t before = evaluation->evaluated();
+      advance_evaluation(static_cast<std::size_t>(piece));
+      const std::size_t done = evaluation ? evaluation->evaluated() - before : piece;
+      if (done > 0) eval_seconds_per_sample = seconds_since(eval_start) / done;
+    }
+    double left_s;
+    while (active() && (left_s = budget_ms / 1000.0 - seconds_since(start)) > 0) {
+      train_piece(left_s);
       if (starved) break;  // the cache is empty: try again next slice
     }
     publish(false);
@@ -207,6 +231,8 @@ struct Trainer::Impl {
 
   // --- training ---
   void reset_run_data() {
+    partial.reset();
+    learner.discard_pending();
     source.restart(config.seed);
     run_samples = 0;
     history.clear();
@@ -217,17 +243,61 @@ struct Trainer::Impl {
 
   double epoch() const { return static_cast<double>(run_samples) / config.epoch_size; }
 
-  void train_batch() {
-    const Clock::time_point start = Clock::now();
-    const int n = config.hyper.batch_size;
+  // The next batch's samples into batch_pixels / batch_labels; false (and
+  // starved) when the cache is empty.
+  bool fill_batch(int n) {
     batch_pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
     batch_labels.resize(n);
     const bool was_starved = starved;
     starved = !source.fill(n, config.hyper.augment, batch_pixels.data(), batch_labels.data());
     if (starved != was_starved) publish(true);  // readers learn at once that data ran out (or came back)
-    if (starved) return;
+    return !starved;
+  }
+
+  // A whole batch at once (the training thread).
+  void train_batch() {
+    const Clock::time_point start = Clock::now();
+    const int n = config.hyper.batch_size;
+    if (!fill_batch(n)) return;
     const float lr = scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs);
     const BatchStats stats = learner.train_batch(batch_pixels.data(), batch_labels.data(), n, config.hyper.optimizer, lr);
+    finish_batch(stats, seconds_since(start), lr);
+  }
+
+  // As much of a batch as fits in left_s seconds, at least one sample
+  // (main-loop mode); the update is made when the batch is complete.
+  void train_piece(double left_s) {
+    if (!partial) {
+      const int n = config.hyper.batch_size;
+      if (!fill_batch(n)) return;
+      partial = PartialBatch{n, 0, scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs)};
+    }
+    PartialBatch& b = *partial;
+    const int left = b.size - b.done;
+    const int piece = seconds_per_sample > 0 ? std::clamp(static_cast<int>(left_s / seconds_per_sample), 1, left)
+                                             : std::min(left, 4);
+    const Clock::time_point start = Clock::now();
+    const BatchStats stats = learner.accumulate_gradients(
+        batch_pixels.data() + static_cast<std::size_t>(b.done) * kImagePixels, batch_labels.data() + b.done, piece,
+        b.size);
+    const double took = seconds_since(start);
+    seconds_per_sample = seconds_per_sample > 0 ? 0.7 * seconds_per_sample + 0.3 * took / piece : took / piece;
+    b.done += piece;
+    b.loss_sum += static_cast<double>(stats.loss) * piece;
+    b.correct += stats.correct;
+    b.busy_s += took;
+    if (b.done < b.size) return;
+    const BatchStats whole{static_cast<float>(b.loss_sum / b.size), b.correct, b.size};
+    if (std::isfinite(whole.loss)) learner.apply_pending(config.hyper.optimizer, b.lr);
+    else learner.discard_pending();
+    const PartialBatch done = b;
+    partial.reset();
+    finish_batch(whole, done.busy_s, done.lr);
+  }
+
+  // The bookkeeping of a trained batch: counts, history, epochs, divergence.
+  void finish_batch(const BatchStats& stats, double busy_s, float lr) {
+    const int n = stats.count;
     if (!std::isfinite(stats.loss)) {
       // The learner left the weights as they were.
       diverge("the loss is not a number any more");
@@ -240,7 +310,7 @@ struct Trainer::Impl {
     trained = true;
     weights_changed = true;
     if (pending_steps > 0) --pending_steps;
-    history.add_batch(stats, seconds_since(start), epoch(), lr);
+    history.add_batch(stats, busy_s, epoch(), lr);
     const std::uint64_t epoch_size = config.epoch_size;
     if (run_samples / epoch_size != before / epoch_size) {
       if (config.evaluate_each_epoch) run_evaluation();
@@ -289,6 +359,7 @@ struct Trainer::Impl {
   void replace_weights(Model model, bool is_trained, std::uint64_t seen) {
     config.arch = model.arch;
     learner.replace_model(std::move(model));
+    partial.reset();
     trained = is_trained;
     samples_seen = seen;
     steps = 0;
@@ -310,6 +381,7 @@ struct Trainer::Impl {
       return;
     }
     learner.replace_model(*best);
+    partial.reset();
     if (state == RunState::running) state = RunState::paused;
     pending_steps = 0;
     weights_changed = true;

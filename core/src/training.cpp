@@ -15,8 +15,24 @@ Learner& Learner::operator=(Learner&&) noexcept = default;
 void Learner::replace_model(Model model) {
   model_ = std::move(model);
   grads_.assign(model_.params.size(), 0.0f);
+  pending_.clear();
   opt_state_ = OptimizerState{};
 }
+
+BatchStats Learner::accumulate_gradients(const float* images, const std::uint8_t* labels, int n, int batch_size) {
+  const BatchStats stats = compute_gradients(images, labels, n);
+  if (pending_.empty()) pending_.assign(grads_.size(), 0.0f);
+  const float share = static_cast<float>(n) / batch_size;  // grads_ is this piece's mean
+  for (std::size_t i = 0; i < grads_.size(); ++i) pending_[i] += share * grads_[i];
+  return stats;
+}
+
+void Learner::apply_pending(const OptimizerConfig& config, float lr) {
+  if (!pending_.empty()) optimizer_step(config, lr, model_.params.data(), pending_.data(), pending_.size(), opt_state_);
+  pending_.clear();
+}
+
+void Learner::discard_pending() { pending_.clear(); }
 
 BatchStats Learner::compute_gradients(const float* images, const std::uint8_t* labels, int n) {
   network_->forward(model_, images, n);

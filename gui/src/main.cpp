@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
   };
   options.token = query("token");
   if (const std::string model = query("model"); !model.empty()) options.model_name = model;
+  // Any training setting by its name in core's table: ?epochs=3&lr=0.01.
+  for (const digitlab::SettingInfo& s : digitlab::training_settings())
+    if (const std::string value = query(s.name); !value.empty()) options.settings.emplace_back(s.name, value);
 #else
   if (!parse_options(argc, argv, options, window)) return argc > 1 && std::strcmp(argv[1], "--help") == 0 ? 0 : 2;
 #endif

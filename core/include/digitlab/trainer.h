@@ -169,9 +169,10 @@ class Trainer {
   std::shared_ptr<const TrainerProgress> progress() const;
   std::shared_ptr<const ModelSnapshot> snapshot() const;
 
-  // Main-loop mode: process commands and train for about budget_ms. An
-  // evaluation runs a slice at a time alongside (kEvalSliceSamples per call).
-  static constexpr std::size_t kEvalSliceSamples = 256;
+  // Main-loop mode: process commands and train for about budget_ms, a piece
+  // of a batch at a time (the update comes when the batch is complete, as on
+  // the thread). An evaluation under way goes on alongside, in pieces sized
+  // to the budget too.
   void run_slice(double budget_ms);
 
  private:

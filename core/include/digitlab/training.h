@@ -42,6 +42,7 @@ class Evaluation {
   Evaluation& operator=(Evaluation&&) noexcept;
   void advance(std::size_t max_samples);  // evaluates up to max_samples more
   bool done() const { return next_ == data_->size(); }
+  std::size_t evaluated() const { return next_; }  // samples so far
   const EvalResult& result() const { return result_; }  // complete once done()
   const Model& model() const { return model_; }         // the weights being evaluated
 
@@ -71,6 +72,14 @@ class Learner {
   // Forward and backward only: loss and gradients (grads()) without an update.
   BatchStats compute_gradients(const float* images, const std::uint8_t* labels, int n);
 
+  // A batch in pieces, for a caller with a time budget: each piece's
+  // gradients are added to a pending sum, weighted by its share of the
+  // batch_size samples, and apply_pending() makes one update from the sum:
+  // the same update as train_batch on the whole batch.
+  BatchStats accumulate_gradients(const float* images, const std::uint8_t* labels, int n, int batch_size);
+  void apply_pending(const OptimizerConfig& config, float lr);
+  void discard_pending();
+
   const Model& model() const { return model_; }
   Model& model() { return model_; }
   const std::vector<float>& grads() const { return grads_; }
@@ -78,7 +87,8 @@ class Learner {
 
  private:
   Model model_;
-  std::vector<float> grads_;  // parallel to model_.params
+  std::vector<float> grads_;    // parallel to model_.params
+  std::vector<float> pending_;  // the sum accumulate_gradients builds (empty when none)
   OptimizerState opt_state_;
   std::unique_ptr<Network> network_;
 };

@@ -124,6 +124,13 @@ void app_init(AppState& app, AppOptions options) {
   std::snprintf(app.sync.model_name, sizeof app.sync.model_name, "%s", app.options.model_name.c_str());
 
   TrainerConfig config = default_trainer_config();
+  for (const auto& [name, value] : app.options.settings) {
+    try {
+      set_setting(config.hyper, name, value);
+    } catch (const Error& e) {
+      app.log.add(std::string("ignored a setting from the address: ") + e.what());
+    }
+  }
   app.settings.hyper = config.hyper;
   app.settings.seed = config.seed;
   set_architecture_text(app.settings, config.arch);

@@ -31,6 +31,9 @@ struct AppOptions {
   std::string token;             // the server's write token, if it has one
   double autotest_s = 0;         // > 0: train, run this long, write state_out, quit
   std::string state_out;
+  // Training settings to start with, by their names in core's table
+  // (hyperparameters.h), e.g. from the page's address: ?epochs=3&lr=0.01.
+  std::vector<std::pair<std::string, std::string>> settings;
 };
 
 // The hyperparameters as the user edits them. The architecture and seed
