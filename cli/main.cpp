@@ -43,6 +43,7 @@ struct TrainOptions {
   std::uint64_t seed = 1;
   bool seed_given = false;
   std::string out = "weights.json";
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::map<std::string, std::string> settings;  // table setting -> text, as given
 };
 
@@ -56,6 +57,7 @@ TrainerConfig train_config(const TrainOptions& o) {
   for (const auto& [name, text] : o.settings) set_setting(c.hyper, name, text);
   if (!o.init.empty()) c.init = parse_init(o.init);
   if (o.seed_given) c.seed = o.seed;
+  c.threads = o.threads;
   check_hyperparameters(c.hyper);
   check_trainable(c.arch, c.hyper.batch_size);
   return c;
@@ -78,7 +80,8 @@ int command_train(const TrainOptions& options) {
               to_string(config.arch).c_str());
   std::printf("settings");
   for (const SettingInfo& s : training_settings()) std::printf(" %s=%s", s.name, setting_text(config.hyper, s.name).c_str());
-  std::printf(" seed=%llu init=%s\n", static_cast<unsigned long long>(config.seed), to_string(config.init));
+  std::printf(" seed=%llu init=%s threads=%d\n", static_cast<unsigned long long>(config.seed), to_string(config.init),
+              config.threads);
 
   const bool tty = isatty(STDOUT_FILENO);
   const auto start = std::chrono::steady_clock::now();
@@ -258,6 +261,8 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--seed", train.seed, "seed of the initial weights, the data order and augmentation")
       ->each([&](const std::string&) { train.seed_given = true; });
   train_cmd->add_option("--init", train.init, "he_uniform (default) or torch_linear");
+  train_cmd->add_option("--threads", train.threads, "threads each batch is split across (default: every core)")
+      ->check(CLI::Range(1, 64));
   train_cmd->add_option("--out", train.out, "weights file to write (.bin: binary, else JSON)")->capture_default_str();
 
   std::string weights, data = DIGITLAB_DEFAULT_DATA, image;

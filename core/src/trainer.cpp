@@ -132,7 +132,8 @@ struct Trainer::Impl {
   Impl(TrainerConfig c, std::shared_ptr<const Dataset> train, std::shared_ptr<SampleCache> cache,
        std::shared_ptr<const Dataset> test_set, bool use_thread)
       : config(std::move(c)), threaded(use_thread), test(std::move(test_set)),
-        learner(make_model(config.arch, config.seed, config.input_mean, config.input_std, config.init)),
+        learner(make_model(config.arch, config.seed, config.input_mean, config.input_std, config.init),
+                std::clamp(config.threads, 1, 64)),
         source(std::move(train), std::move(cache)), history(config.history_every) {
     check_hyperparameters(config.hyper);
     check_trainable(config.arch, config.hyper.batch_size);
@@ -309,8 +310,9 @@ struct Trainer::Impl {
     ++steps;
     trained = true;
     weights_changed = true;
-    if (pending_steps > 0) --pending_steps;
     history.add_batch(stats, busy_s, epoch(), lr);
+    // The last of the asked-for steps is news at once (a reader waits for it).
+    if (pending_steps > 0 && --pending_steps == 0) publish(true);
     const std::uint64_t epoch_size = config.epoch_size;
     if (run_samples / epoch_size != before / epoch_size) {
       if (config.evaluate_each_epoch) run_evaluation();

@@ -3,11 +3,18 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fork_join.h"
 #include "network.h"
 
 namespace digitlab {
 
-Learner::Learner(Model model) : network_(std::make_unique<Network>()) { replace_model(std::move(model)); }
+Learner::Learner(Model model, int threads) {
+  threads = std::max(1, threads);
+  for (int t = 0; t < threads; ++t) networks_.push_back(std::make_unique<Network>());
+  if (threads > 1) threads_ = std::make_unique<ForkJoin>(threads);
+  slice_grads_.resize(threads - 1);
+  replace_model(std::move(model));
+}
 Learner::~Learner() = default;
 Learner::Learner(Learner&&) noexcept = default;
 Learner& Learner::operator=(Learner&&) noexcept = default;
@@ -35,8 +42,44 @@ void Learner::apply_pending(const OptimizerConfig& config, float lr) {
 void Learner::discard_pending() { pending_.clear(); }
 
 BatchStats Learner::compute_gradients(const float* images, const std::uint8_t* labels, int n) {
-  network_->forward(model_, images, n);
-  return network_->backward(model_, labels, grads_.data());
+  const int slices = std::min<int>(static_cast<int>(networks_.size()), n);
+  if (slices <= 1) {
+    networks_[0]->forward(model_, images, n);
+    return networks_[0]->backward(model_, labels, grads_.data());
+  }
+  // Slice t is samples [n*t/slices, n*(t+1)/slices).
+  const auto first = [&](int t) { return static_cast<int>(static_cast<long long>(n) * t / slices); };
+  std::vector<BatchStats> stats(slices);
+  threads_->run([&](int t) {
+    if (t >= slices) return;
+    const int lo = first(t), count = first(t + 1) - lo;
+    std::vector<float>* out = t == 0 ? &grads_ : &slice_grads_[t - 1];
+    out->resize(grads_.size());
+    networks_[t]->forward(model_, images + static_cast<std::size_t>(lo) * kImagePixels, count);
+    stats[t] = networks_[t]->backward(model_, labels + lo, out->data());
+  });
+  // grads = sum of each slice's mean gradient weighted by its share, each
+  // thread summing its own range of the parameters.
+  const std::size_t params = grads_.size();
+  threads_->run([&](int t) {
+    const std::size_t begin = params * t / threads_->threads(), end = params * (t + 1) / threads_->threads();
+    const float share0 = static_cast<float>(first(1)) / n;
+    for (std::size_t i = begin; i < end; ++i) grads_[i] *= share0;
+    for (int s = 1; s < slices; ++s) {
+      const float share = static_cast<float>(first(s + 1) - first(s)) / n;
+      const float* g = slice_grads_[s - 1].data();
+      for (std::size_t i = begin; i < end; ++i) grads_[i] += share * g[i];
+    }
+  });
+  BatchStats total;
+  double loss = 0;
+  for (const BatchStats& s : stats) {
+    loss += static_cast<double>(s.loss) * s.count;
+    total.correct += s.correct;
+    total.count += s.count;
+  }
+  total.loss = static_cast<float>(loss / total.count);
+  return total;
 }
 
 BatchStats Learner::train_batch(const float* images, const std::uint8_t* labels, int n,

@@ -2,6 +2,7 @@
 // figures the presets promise (trainer.h). Each case trains on the full data
 // set, so these run natively only (the web build skips [accuracy]).
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "test_support.h"
 
@@ -12,6 +13,7 @@ namespace {
 std::vector<EvalPoint> train_run(TrainerConfig config, std::shared_ptr<const Dataset> train,
                                  std::shared_ptr<const Dataset> test) {
   config.evaluate_each_epoch = true;
+  config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   Trainer trainer(config, std::move(train), std::move(test), false);
   trainer.start();
   while (trainer.progress()->state != RunState::finished || trainer.progress()->evaluating) trainer.run_slice(1000);

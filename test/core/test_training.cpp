@@ -59,3 +59,24 @@ TEST_CASE("same seed and settings give the same trained weights", "[training]") 
   };
   CHECK(run() == run());
 }
+
+TEST_CASE("a data-parallel learner makes the same update as one thread", "[training]") {
+  const auto train = test::mnist("train");
+  std::vector<float> pixels(50 * kImagePixels);
+  for (int i = 0; i < 50; ++i) image_to_unit(train->image(i), &pixels[i * kImagePixels]);
+  const Model start = make_model(preset_architecture("cnn-small"), 3);
+  OptimizerConfig momentum;
+  momentum.kind = OptimizerKind::momentum;
+  Learner one(start, 1), three(start, 3);
+  for (int step = 0; step < 3; ++step) {
+    const BatchStats a = one.train_batch(pixels.data(), train->labels.data(), 50, momentum, 0.05f);
+    const BatchStats b = three.train_batch(pixels.data(), train->labels.data(), 50, momentum, 0.05f);
+    CHECK(a.loss == Approx(b.loss).epsilon(1e-5));
+    CHECK(a.correct == b.correct);
+  }
+  for (std::size_t i = 0; i < start.params.size(); i += 11)
+    REQUIRE(one.model().params[i] == Approx(three.model().params[i]).margin(1e-5));
+  CHECK(one.model().params != start.params);
+  // Fewer samples than threads still trains.
+  CHECK(std::isfinite(three.train_batch(pixels.data(), train->labels.data(), 2, momentum, 0.05f).loss));
+}

@@ -62,6 +62,9 @@ struct TrainerConfig {
   // Samples per history point at the start; doubles whenever the bounded
   // history is compacted.
   std::uint64_t history_every = 2048;
+  // Threads each batch is split across (a data-parallel Learner): all of a
+  // machine's cores for a command-line run, one beside an interface.
+  int threads = 1;
   // Let an interface on the same cores keep its frame rate: natively the
   // training thread runs at Linux nice +10; in the browser, where a pthread's
   // priority cannot change, it rests 4 ms after every 12 ms of work.

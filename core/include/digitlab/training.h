@@ -13,7 +13,8 @@
 
 namespace digitlab {
 
-class Network;  // core/src/network.h
+class Network;   // core/src/network.h
+class ForkJoin;  // core/src/fork_join.h
 
 struct BatchStats {
   float loss = 0;   // mean NLL over the batch
@@ -57,10 +58,13 @@ class Evaluation {
 };
 
 // Owns a model, its gradients (one buffer that mirrors the parameters),
-// optimizer state and the network's activations.
+// optimizer state and the network's activations. With threads > 1 it is
+// data-parallel: each thread computes the gradients of a slice of the batch
+// on its own activations, and the slices' gradients are averaged, weighted
+// by their sizes: the same update as on one thread, up to rounding.
 class Learner {
  public:
-  explicit Learner(Model model);
+  explicit Learner(Model model, int threads = 1);
   ~Learner();
   Learner(Learner&&) noexcept;
   Learner& operator=(Learner&&) noexcept;
@@ -90,7 +94,9 @@ class Learner {
   std::vector<float> grads_;    // parallel to model_.params
   std::vector<float> pending_;  // the sum accumulate_gradients builds (empty when none)
   OptimizerState opt_state_;
-  std::unique_ptr<Network> network_;
+  std::vector<std::unique_ptr<Network>> networks_;  // one per thread
+  std::vector<std::vector<float>> slice_grads_;     // threads 1.. write their slice's gradients here
+  std::unique_ptr<ForkJoin> threads_;               // null on one thread
 };
 
 }  // namespace digitlab
