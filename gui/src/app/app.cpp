@@ -151,6 +151,7 @@ bool app_frame(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   app.layout = compute_layout(io.DisplaySize.x, io.DisplaySize.y, layout_metrics(app, io.DisplaySize.x), app.page);
   app.clickables.clear();
+  show_panel_titles(app.layout.mode != LayoutMode::single);
   title_bar(app);
   draw_window(app);
   samples_window(app);

@@ -200,6 +200,7 @@ struct AppState {
   double slice_budget_ms = 6;  // main-loop training time per frame, adapted
   double started_at = 0;
   bool autotest_started = false;
+  bool autotest_evaluated = false;
   Architecture applied_arch;        // the trainer's architecture as last seen
   std::uint64_t applied_seed = 1;   // the seed the trainer's weights started from
   MessageLog log;

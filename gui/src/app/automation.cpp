@@ -100,6 +100,12 @@ bool autotest_tick(AppState& app) {
     app.frame_training = FrameStats();
     app.log.add("autotest: drew a digit and started training");
   }
+  // An evaluation shortly before the end, so the state says how good the
+  // net that reads the drawn 7 is.
+  if (app.autotest_started && !app.autotest_evaluated && t > app.options.autotest_s - 8) {
+    app.autotest_evaluated = true;
+    app.trainer->evaluate_now();
+  }
   if (t < app.options.autotest_s) return true;
   save_session_now(app);
   const std::string json = status_json(make_report(app));

@@ -27,6 +27,12 @@ void apply_style(bool touch) {
   style.TouchExtraPadding = {4, 4};
 }
 
+namespace {
+bool panel_titles = true;
+}  // namespace
+
+void show_panel_titles(bool shown) { panel_titles = shown; }
+
 bool begin_panel(const char* title, const Rect& rect) {
   const bool hidden = rect.empty();
   ImGui::SetNextWindowPos(hidden ? ImVec2{-10000, -10000} : ImVec2{rect.x, rect.y}, ImGuiCond_Always);
@@ -35,13 +41,14 @@ bool begin_panel(const char* title, const Rect& rect) {
   // No background: the panels tile the window, so the cleared frame is their
   // background. Filling them again would double the pixels a software
   // renderer shades per frame.
-  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground;
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                                 (panel_titles ? 0 : ImGuiWindowFlags_NoTitleBar);
   // A thin frame per panel, behind all windows so popups cover it.
   if (!hidden)
     ImGui::GetBackgroundDrawList()->AddRect({rect.x, rect.y}, {rect.right(), rect.bottom()},
                                             ImGui::GetColorU32(ImGuiCol_Border));
-  const bool open = ImGui::Begin(title, nullptr, kFlags) && !hidden;
+  const bool open = ImGui::Begin(title, nullptr, flags) && !hidden;
   if (open) {
     // Drag to scroll: a press on the background (no item under it) and a
     // drag move the content, as a swipe does on a phone. ImGui 1.86 only

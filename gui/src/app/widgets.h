@@ -24,6 +24,8 @@ void apply_style(bool touch);
 // panel's background scrolls it (a swipe on a phone). Always pair with
 // ImGui::End().
 bool begin_panel(const char* title, const Rect& rect);
+// Panels show their title bar, unless a tab names them (one column on a phone).
+void show_panel_titles(bool shown);
 
 // Ten horizontal bars, one per digit; highlight gets the accent colour.
 void probability_bars(const std::array<float, kClasses>& probs, int highlight, float width);

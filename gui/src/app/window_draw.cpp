@@ -108,7 +108,7 @@ void draw_window(AppState& app) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     // A narrow, tall panel (a phone) puts the pad at full width and the
     // guess under it; otherwise the guess stands beside the pad.
-    const bool stacked = avail.x < ImGui::GetFontSize() * 26 && avail.y > avail.x * 1.5f;
+    const bool stacked = avail.x < ImGui::GetFontSize() * 26 && avail.y > avail.x * 1.25f;
     const float column_w = stacked ? avail.x : std::max(130.0f, avail.x * 0.36f);
     const float side = stacked ? avail.x
                                : std::max(120.0f, std::min(avail.x - column_w - ImGui::GetStyle().ItemSpacing.x, avail.y - 6.4f * line));

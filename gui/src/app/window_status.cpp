@@ -11,6 +11,9 @@ namespace digitlab::gui {
 namespace {
 
 constexpr float kPadX = 8, kPadY = 4;
+// Compact lines even on a touch screen: nothing here is a target but the
+// message's tooltip.
+const ImVec2 kFramePadding{4, 1}, kItemSpacing{8, 3};
 
 struct Item {
   std::string text;
@@ -48,7 +51,7 @@ std::vector<Item> status_items(const AppState& app) {
 
 float item_width(const Item& item) {
   const float text = ImGui::CalcTextSize(item.text.c_str()).x;
-  return item.bar >= 0 ? text + ImGui::GetStyle().FramePadding.x * 2 + 8 : text;
+  return item.bar >= 0 ? text + kFramePadding.x * 2 + 8 : text;
 }
 
 // Lines the items take at this width (the message gets its own share).
@@ -83,7 +86,8 @@ void refresh_frame_summary(AppState& app) {
 
 float status_height(const AppState& app, float width) {
   const int lines = count_lines(status_items(app), width - 2 * kPadX);
-  return std::ceil(lines * ImGui::GetFrameHeightWithSpacing() + 2 * kPadY);
+  const float line = ImGui::GetFontSize() + 2 * kFramePadding.y + kItemSpacing.y;
+  return std::ceil(lines * line + 2 * kPadY);
 }
 
 void status_bar(AppState& app) {
@@ -92,6 +96,8 @@ void status_bar(AppState& app) {
   ImGui::SetNextWindowPos({r.x, r.y}, ImGuiCond_Always);
   ImGui::SetNextWindowSize({r.w, r.h}, ImGuiCond_Always);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {kPadX, kPadY});
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, kFramePadding);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, kItemSpacing);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
                                       ImGuiWindowFlags_NoBackground;
@@ -138,7 +144,7 @@ void status_bar(AppState& app) {
     }
   }
   ImGui::End();
-  ImGui::PopStyleVar();
+  ImGui::PopStyleVar(3);
 }
 
 }  // namespace digitlab::gui

@@ -23,6 +23,7 @@ void tab_bar(AppState& app) {
   ImGui::SetNextWindowSize({l.tabs.w, l.tabs.h}, ImGuiCond_Always);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {kPadX / 2, 3});
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, {4, 0});
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, {2, ImGui::GetStyle().FramePadding.y});
   if (ImGui::Begin("##tabs", nullptr, kBarFlags)) {
     int count = 0;
     for (int i = 0; i < kPanels; ++i) count += l.tabbed[i];
@@ -41,7 +42,7 @@ void tab_bar(AppState& app) {
     }
   }
   ImGui::End();
-  ImGui::PopStyleVar(2);
+  ImGui::PopStyleVar(3);
 }
 
 }  // namespace

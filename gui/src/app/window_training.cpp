@@ -136,8 +136,10 @@ void net_controls(AppState& app, float label_w) {
   if (label_w > 0) ImGui::SameLine(label_w);
   ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x * 0.5f));
   if (ImGui::BeginCombo("##net", preset ? preset->c_str() : "custom")) {
-    for (const std::string& name : preset_names())
-      if (ImGui::Selectable(name.c_str(), preset == name)) {
+    for (const std::string& name : preset_names()) {
+      const bool chosen = ImGui::Selectable(name.c_str(), preset == name);
+      note_clickable(app, ("net_" + name).c_str());
+      if (chosen) {
         const TrainerConfig config = preset_trainer_config(name);
         set_architecture_text(s, config.arch);
         const int epochs = s.hyper.epochs;
@@ -145,6 +147,7 @@ void net_controls(AppState& app, float label_w) {
         s.hyper.epochs = epochs;
         app.trainer->set_hyperparameters(s.hyper);
       }
+    }
     ImGui::EndCombo();
   }
   note_clickable(app, "net");

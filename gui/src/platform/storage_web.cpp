@@ -35,7 +35,7 @@ void ensure_database() {
       const size = bytes ? bytes.length : 0;
       const data = size ? Module['_malloc'](size) : 0;
       if (size) HEAPU8.set(bytes, data);
-      const text = String(error || '');
+      const text = String(error || "");
       const length = lengthBytesUTF8(text) + 1;
       const message = Module['_malloc'](length);
       stringToUTF8(text, message, length);
@@ -74,7 +74,7 @@ void storage_write(const std::string& name, std::vector<std::uint8_t> bytes, Sto
         const put = (db) => {
           const tx = db.transaction('kv', 'readwrite');
           tx.objectStore('kv').put(bytes, name);
-          tx.oncomplete = () => reply('');
+          tx.oncomplete = () => reply("");
           tx.onerror = () => reply(String(tx.error));
           tx.onabort = () => reply(String(tx.error || 'aborted'));
         };
@@ -93,7 +93,7 @@ void storage_read(const std::string& name, StorageRead done) {
         const reply = (bytes, error) => Module['digitlabStorageReply']($0, bytes, error);
         Module['digitlabDb'].then((db) => {
           const get = db.transaction('kv', 'readonly').objectStore('kv').get(name);
-          get.onsuccess = () => reply(get.result instanceof Uint8Array ? get.result : null, '');
+          get.onsuccess = () => reply(get.result instanceof Uint8Array ? get.result : null, "");
           get.onerror = () => reply(null, String(get.error));
         }, (e) => reply(null, String(e)));
       },
@@ -109,7 +109,7 @@ void storage_remove(const std::string& name, StorageWritten done) {
         Module['digitlabDb'].then((db) => {
           const tx = db.transaction('kv', 'readwrite');
           tx.objectStore('kv').delete(name);
-          tx.oncomplete = () => reply('');
+          tx.oncomplete = () => reply("");
           tx.onerror = () => reply(String(tx.error));
         }, (e) => reply(null, String(e)));
       },

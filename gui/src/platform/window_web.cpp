@@ -40,7 +40,7 @@ void install_page_hooks() {
     addEventListener('beforeunload', (event) => {
       if (!Module['digitlabLeaveWarning']) return;
       event.preventDefault();
-      event.returnValue = '';
+      event.returnValue = "";
     });
   });
 }
