@@ -164,13 +164,15 @@ void insight_window(AppState& app) {
     if (ImGui::BeginTabBar("insight")) {
       const struct {
         const char* label;
-        const char* name;  // for automation
+        const char* short_label;  // when the panel is narrow (a phone)
+        const char* name;         // for automation
         void (*show)(AppState&);
-      } tabs[] = {{"Confusion matrix", "tab_confusion", confusion_tab},
-                  {"Test gallery", "tab_gallery", gallery_tab},
-                  {"First-layer weights", "tab_weights", weights_tab}};
+      } tabs[] = {{"Confusion matrix###confusion", "Confusion###confusion", "tab_confusion", confusion_tab},
+                  {"Test gallery###gallery", "Gallery###gallery", "tab_gallery", gallery_tab},
+                  {"First-layer weights###weights", "Weights###weights", "tab_weights", weights_tab}};
+      const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30;
       for (const auto& tab : tabs) {
-        const bool open = ImGui::BeginTabItem(tab.label);
+        const bool open = ImGui::BeginTabItem(narrow ? tab.short_label : tab.label);
         note_clickable(app, tab.name);
         if (!open) continue;
         tab.show(app);

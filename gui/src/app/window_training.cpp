@@ -152,9 +152,8 @@ void net_controls(AppState& app, float label_w) {
   }
   note_clickable(app, "net");
   item_tooltip(help.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s parameters", number_or_dash(s.arch_error.empty(), "%.0f", double(param_count(s.arch))).c_str());
-  ImGui::TextWrapped("%s", preset_blurb(preset ? *preset : ""));
+  ImGui::TextWrapped("%s parameters: %s", number_or_dash(s.arch_error.empty(), "%.0f", double(param_count(s.arch))).c_str(),
+                     preset_blurb(preset ? *preset : ""));
 
   const bool pending = s.arch_error.empty() && (s.arch != app.progress->arch || s.seed != app.applied_seed);
   if (!pending) return;
