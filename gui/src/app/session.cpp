@@ -153,15 +153,23 @@ void discard_session(AppState& app) {
   app.log.add("started fresh: the kept session is gone");
 }
 
-void session_windows(AppState& app) {
+namespace {
+
+// A question in a small window over the middle of the screen.
+void begin_question(const char* title) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const float width = std::min(display.x - 20, ImGui::GetFontSize() * 30);
+  ImGui::SetNextWindowPos({display.x / 2, display.y / 3}, ImGuiCond_Always, {0.5f, 0.5f});
+  ImGui::SetNextWindowSize({std::min(display.x - 20, ImGui::GetFontSize() * 30), 0});
+  ImGui::Begin(title, nullptr,
+               ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoResize);
+}
+
+}  // namespace
+
+void session_windows(AppState& app) {
   if (app.session.offer) {
-    ImGui::SetNextWindowPos({display.x / 2, display.y / 3}, ImGuiCond_Always, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({width, 0});
-    ImGui::Begin("Continue where you left off?", nullptr,
-                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoResize);
+    begin_question("Continue where you left off?");
     ImGui::TextWrapped("%s", describe(*app.session.offer).c_str());
     ImGui::Spacing();
     if (clickable(app, "session_continue", "Continue")) continue_session(app);
@@ -170,11 +178,7 @@ void session_windows(AppState& app) {
     ImGui::End();
   }
   if (app.session.confirm_quit) {
-    ImGui::SetNextWindowPos({display.x / 2, display.y / 3}, ImGuiCond_Always, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({width, 0});
-    ImGui::Begin("Quit while training?", nullptr,
-                 ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoResize);
+    begin_question("Quit while training?");
     ImGui::TextWrapped("A run is going. It is kept, and DigitLab offers to continue it at the next start.");
     if (ImGui::Button("Quit")) app.session.quit = true;
     ImGui::SameLine();
