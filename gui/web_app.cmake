@@ -9,19 +9,51 @@
 set(web_link_options
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2
   -sALLOW_MEMORY_GROWTH=1 -sFETCH=1
-  "-sEXPORTED_FUNCTIONS=_main,_digitlab_state_json,_digitlab_file_uploaded,_malloc,_free"
+  "-sEXPORTED_FUNCTIONS=_main,_digitlab_state_json,_digitlab_file_uploaded,_digitlab_page_leave,_digitlab_storage_done,_malloc,_free"
   "-sEXPORTED_RUNTIME_METHODS=ccall"
 )
-if(EXISTS "${DIGITLAB_GUI_FONT}")
-  list(APPEND web_link_options "--embed-file" "${DIGITLAB_GUI_FONT}@/fonts/DejaVuSans.ttf")
+
+# The font travels inside the first download, so it is cut down to the
+# glyphs the interface writes (fonttools' pyftsubset, Debian's fonttools):
+# about 30 KB instead of 760 KB. Without pyftsubset the whole font goes in.
+find_program(PYFTSUBSET pyftsubset)
+set(web_font "${DIGITLAB_GUI_FONT}")
+if(PYFTSUBSET AND EXISTS "${DIGITLAB_GUI_FONT}")
+  set(web_font "${CMAKE_CURRENT_BINARY_DIR}/DejaVuSans-subset.ttf")
+  set(unicodes "")
+  set(pairs ${gui_glyph_ranges})
+  while(pairs)
+    list(POP_FRONT pairs first last)
+    string(REPLACE "0x" "U+" first "${first}")
+    string(REPLACE "0x" "" last "${last}")
+    list(APPEND unicodes "${first}-${last}")
+  endwhile()
+  list(JOIN unicodes "," unicodes)
+  add_custom_command(OUTPUT "${web_font}"
+    COMMAND ${PYFTSUBSET} "${DIGITLAB_GUI_FONT}" --unicodes=${unicodes} --layout-features=kern
+            --no-hinting --desubroutinize "--output-file=${web_font}"
+    DEPENDS "${DIGITLAB_GUI_FONT}"
+    COMMENT "cutting the web font down to the interface's glyphs")
+  add_custom_target(digitlab_web_font DEPENDS "${web_font}")
+elseif(EXISTS "${DIGITLAB_GUI_FONT}")
+  message(WARNING "pyftsubset (Debian fonttools) not found: the web app embeds the whole font")
 endif()
-set(web_sources ${app_sources} src/platform/http_web.cpp src/platform/files_web.cpp)
+if(EXISTS "${DIGITLAB_GUI_FONT}")
+  list(APPEND web_link_options "--embed-file" "${web_font}@/fonts/DejaVuSans.ttf")
+endif()
+list(TRANSFORM platform_parts REPLACE "(.+)" "src/platform/\\1_web.cpp" OUTPUT_VARIABLE web_platform)
+set(web_sources ${app_sources} ${web_platform})
 
 function(add_web_app name)
   add_executable(${name} ${web_sources})
   target_compile_options(${name} PRIVATE -Wall -Wextra)
+  target_compile_definitions(${name} PRIVATE DIGITLAB_GUI_GLYPHS=${gui_glyphs})
   target_link_options(${name} PRIVATE ${web_link_options} ${ARGN})
   set_target_properties(${name} PROPERTIES SUFFIX ".js" RUNTIME_OUTPUT_DIRECTORY "${DIGITLAB_WEB_OUT}")
+  if(TARGET digitlab_web_font)
+    add_dependencies(${name} digitlab_web_font)
+    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${web_font}")
+  endif()
 endfunction()
 
 add_web_app(digitlab -sUSE_PTHREADS=1 -sPTHREAD_POOL_SIZE=2)

@@ -24,7 +24,7 @@ packages=(
   xtensor-dev xtl-dev libxsimd-dev libopenblas-dev
   nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libcli11-dev
   catch2 clang-14 libclang-rt-14-dev
-  xvfb xauth imagemagick chromium wrk fonts-dejavu-core
+  xvfb xauth imagemagick chromium wrk fonts-dejavu-core fonttools
   dataset-fashion-mnist
 )
 missing=()

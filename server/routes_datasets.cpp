@@ -1,13 +1,19 @@
 // GET /api/datasets, one sample, and blocks of samples (by offset or a seeded
 // random draw) as JSON or core's binary sample block.
+#include <zlib.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "api_error.h"
+#include "content_encoding.h"
 #include "data_catalog.h"
 #include "http_util.h"
 #include "routes.h"
@@ -27,6 +33,39 @@ const Dataset& find_split(const DataCatalog& data, const httplib::Request& req) 
   const auto samples = set->split(split);
   if (!samples) throw ApiError(404, "unknown_split", "no split '" + split + "' (splits are train and test)");
   return *samples;
+}
+
+// A fingerprint of a split's content (CRC-32 of labels and images, with the
+// count), computed once per loaded split: responses drawn from it keep their
+// entity tag for as long as the server serves the same data.
+std::string split_fingerprint(const Dataset& data) {
+  static std::mutex mutex;
+  static std::map<const Dataset*, std::string> known;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::string& tag = known[&data];
+  if (tag.empty()) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    crc = crc32_z(crc, data.labels.data(), data.labels.size());
+    crc = crc32_z(crc, data.images.data(), data.images.size());
+    char text[48];
+    std::snprintf(text, sizeof text, "%zx-%08lx", data.size(), static_cast<unsigned long>(crc));
+    tag = text;
+  }
+  return tag;
+}
+
+// Sample responses are the same for the same URL while the data is: a
+// seeded or offset block gets an ETag per representation and the client's
+// copy is revalidated (304) instead of sent again. A draw without a seed is
+// new every time. Returns true when the answer is 304.
+bool answer_if_cached(const httplib::Request& req, httplib::Response& res, const Dataset& data) {
+  if (req.has_param("random") && !req.has_param("seed")) {
+    res.set_header("Cache-Control", "no-store");
+    return false;
+  }
+  res.set_header("Vary", "Accept");
+  const std::string tag = split_fingerprint(data) + (wants_binary(req) ? ".bin" : ".json");
+  return answer_if_unchanged(req, res, weak_etag(tag), "no-cache");
 }
 
 json sample_json(const Dataset& data, std::size_t index) {
@@ -87,7 +126,8 @@ void send_block(httplib::Response& res, const httplib::Request& req, const Datas
       out.samples.images.insert(out.samples.images.end(), data.image(i), data.image(i) + kImagePixels);
     }
     const std::vector<std::uint8_t> bytes = encode_sample_block(out);
-    res.set_content(reinterpret_cast<const char*>(bytes.data()), bytes.size(), "application/octet-stream");
+    // httplib compresses JSON by itself but not binary: MNIST blocks shrink to ~21%.
+    set_encoded_content(req, res, std::string(bytes.begin(), bytes.end()), "application/octet-stream");
     return;
   }
   json samples = json::array();
@@ -120,6 +160,7 @@ void add_dataset_routes(httplib::Server& server, const DataCatalog& data) {
                                                                         httplib::Response& res) {
     const Dataset& split = find_split(data, req);
     const std::size_t index = parse_integer(req.matches[3], 0, split.size() - 1, "sample index", "bad_index");
+    if (answer_if_cached(req, res, split)) return;
     if (wants_binary(req)) {
       send_block(res, req, split, BlockRequest{{index}, static_cast<std::uint32_t>(index), std::nullopt});
       return;
@@ -132,7 +173,9 @@ void add_dataset_routes(httplib::Server& server, const DataCatalog& data) {
 
   server.Get(R"(/api/datasets/([^/]+)/([^/]+)/samples)", [&data](const httplib::Request& req, httplib::Response& res) {
     const Dataset& split = find_split(data, req);
-    send_block(res, req, split, parse_block_request(req, split.size()));
+    const BlockRequest block = parse_block_request(req, split.size());  // 400 before 304
+    if (answer_if_cached(req, res, split)) return;
+    send_block(res, req, split, block);
   });
 }
 

@@ -1,11 +1,13 @@
 #include "static_site.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <map>
 
 #include "api_error.h"
+#include "content_encoding.h"
 
 namespace digitlab::server {
 
@@ -37,6 +39,13 @@ std::string content_type_for(const fs::path& file) {
   return it == types.end() ? "application/octet-stream" : it->second;
 }
 
+// Types httplib does not compress by itself, yet compress well: the
+// WebAssembly module (2.2 MB, about 40% of it gzipped) and fonts.
+bool worth_gzip(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  return ext == ".wasm" || ext == ".ttf" || ext == ".data";
+}
+
 }  // namespace
 
 StaticSite::StaticSite(const std::string& root) {
@@ -62,11 +71,41 @@ void StaticSite::serve(const httplib::Request& req, httplib::Response& res) cons
   if (!error && fs::is_directory(file)) file = fs::canonical(file / "index.html", error);
   if (error || !fs::is_regular_file(file) || !is_inside(root_, file)) throw not_found();
 
+  const std::shared_ptr<const Cached> cached = load(file);
+  if (!cached) throw not_found();
+  // no-cache: the browser asks every time, and a new build is seen at once.
+  char tag[64];
+  std::snprintf(tag, sizeof tag, "%jx-%llx", cached->size,
+                static_cast<unsigned long long>(cached->modified.time_since_epoch().count()));
+  if (answer_if_unchanged(req, res, weak_etag(tag), "no-cache")) return;
+  // The size before encoding, for the page's progress bar: a gzipped body's
+  // Content-Length says how much crosses the wire, not what arrives.
+  res.set_header("X-Uncompressed-Length", std::to_string(cached->bytes.size()));
+  if (cached->gzipped.empty()) res.set_content(cached->bytes, content_type_for(file));
+  else set_encoded_content(req, res, cached->bytes, content_type_for(file), &cached->gzipped);
+}
+
+std::shared_ptr<const StaticSite::Cached> StaticSite::load(const fs::path& file) const {
+  std::error_code error;
+  const std::uintmax_t size = fs::file_size(file, error);
+  const fs::file_time_type modified = fs::last_write_time(file, error);
+  if (error) return nullptr;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    const auto it = cache_.find(file);
+    if (it != cache_.end() && it->second->size == size && it->second->modified == modified) return it->second;
+  }
+  // Read (and compress) outside the lock; two first requests may both do it.
+  auto entry = std::make_shared<Cached>();
   std::ifstream in(file, std::ios::binary);
-  if (!in.is_open()) throw not_found();
-  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  res.set_header("Cache-Control", "no-cache");
-  res.set_content(content, content_type_for(file));
+  if (!in.is_open()) return nullptr;
+  entry->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  entry->size = entry->bytes.size() == size ? size : entry->bytes.size();
+  entry->modified = modified;
+  if (worth_gzip(file)) entry->gzipped = gzip_bytes(entry->bytes, 9);
+  std::lock_guard<std::mutex> lock(cache_mutex_);
+  cache_[file] = entry;
+  return entry;
 }
 
 }  // namespace digitlab::server

@@ -1,6 +1,7 @@
 #include "metric_history.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -82,6 +83,19 @@ void MetricHistory::add_eval(double epoch, std::shared_ptr<const EvalResult> res
   }
   best_accuracy_ = std::max(best_accuracy_, result->accuracy);
   last_eval_ = std::move(result);
+}
+
+void MetricHistory::restore(const RunRecord& run, std::uint64_t run_samples) {
+  clear();
+  points_ = run.history;
+  evals_ = run.evals;
+  while (points_.size() >= Trainer::kHistoryPoints) points_.erase(points_.begin(), points_.begin() + points_.size() / 2);
+  while (evals_.size() >= Trainer::kHistoryPoints) evals_.erase(evals_.begin(), evals_.begin() + evals_.size() / 2);
+  // The spacing the run had reached: doubled once per compaction.
+  while (run_samples / record_every_ >= Trainer::kHistoryPoints) record_every_ *= 2;
+  for (const MetricPoint& p : points_) best_loss_ = std::min(best_loss_, p.loss);
+  for (const EvalPoint& e : evals_) best_accuracy_ = std::max(best_accuracy_, static_cast<double>(e.accuracy));
+  last_eval_ = run.last_eval;
 }
 
 }  // namespace digitlab

@@ -20,6 +20,8 @@ class MetricHistory {
   // One trained batch; busy_s is the time it took.
   void add_batch(const BatchStats& stats, double busy_s, double epoch, float lr);
   void add_eval(double epoch, std::shared_ptr<const EvalResult> result);
+  // A saved run's curves, `run_samples` into the run (RunRecord).
+  void restore(const RunRecord& run, std::uint64_t run_samples);
 
   const std::vector<MetricPoint>& points() const { return points_; }
   const std::vector<EvalPoint>& evals() const { return evals_; }
@@ -30,6 +32,8 @@ class MetricHistory {
   // Why the run looks ruined, or empty: a recorded loss far above the run's
   // best, or an evaluation at chance level after the run had learned.
   const std::string& divergence() const { return divergence_; }
+  // The user acted on it (restored weights, resumed): watch afresh.
+  void forget_divergence() { divergence_.clear(); }
 
  private:
   void record(double epoch, float lr);

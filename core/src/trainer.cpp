@@ -384,12 +384,22 @@ struct Trainer::Impl {
     }
     learner.replace_model(*best);
     partial.reset();
+    history.forget_divergence();
     if (state == RunState::running) state = RunState::paused;
     pending_steps = 0;
     weights_changed = true;
     char text[96];
     std::snprintf(text, sizeof text, "restored the best weights of this run (test accuracy %.2f%%)", 100 * best_accuracy);
     message = text;
+  }
+
+  void continue_run(const ModelFile& file, const RunRecord& run) {
+    config.input_mean = file.model.input_mean;
+    config.input_std = file.model.input_std;
+    replace_weights(file.model, true, file.meta.samples_seen);
+    run_samples = static_cast<std::uint64_t>(std::max(0.0, run.epoch) * static_cast<double>(config.epoch_size));
+    history.restore(run, run_samples);
+    state = run.state == RunState::running ? RunState::paused : run.state;
   }
 
   void teach(const Image28& image, int label, int count) {
@@ -494,6 +504,7 @@ void Trainer::resume() {
     if (i->state != RunState::paused) return;
     i->state = RunState::running;
     i->message.clear();
+    i->history.forget_divergence();
   });
 }
 void Trainer::stop() {
@@ -547,6 +558,10 @@ void Trainer::load_model(const ModelFile& file) {
     i->config.input_std = file.model.input_std;
     i->replace_weights(file.model, file.meta.samples_seen > 0 || !file.meta.dataset.empty(), file.meta.samples_seen);
   });
+}
+void Trainer::continue_run(const ModelFile& file, const RunRecord& run) {
+  check_model(file.model);
+  impl_->post([i = impl_.get(), file, run] { i->continue_run(file, run); });
 }
 void Trainer::set_test_set(std::shared_ptr<const Dataset> test) {
   impl_->post([i = impl_.get(), test] { i->test = test; });

@@ -313,4 +313,49 @@ TEST_CASE("a diverging run pauses, says why, and the best weights come back", "[
   CHECK(restored == Approx(trainer.progress()->best_accuracy));
   CHECK(restored >= best_before);
   CHECK(trainer.progress()->state == RunState::paused);
+  CHECK(trainer.progress()->diverged.empty());
+
+  // With a sane rate again the run goes on, and is not paused at once.
+  trainer.set_hyperparameters(c.hyper);
+  const auto seen = trainer.progress()->samples_seen;
+  trainer.resume();
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > seen + 64 * 40; }));
+  CHECK(trainer.progress()->state == RunState::running);
+  CHECK(trainer.progress()->diverged.empty());
+}
+
+TEST_CASE("a saved run carries on where it was, with its curves", "[trainer]") {
+  TrainerConfig c = small_config();
+  c.hyper.epochs = 4;
+  c.epoch_size = 1024;
+  c.history_every = 128;
+  Trainer first(c, small_train(), small_test());
+  first.start();
+  REQUIRE(wait_for([&] { return first.progress()->evals.size() >= 2; }));
+  first.pause();
+  REQUIRE(wait_for([&] { return first.progress()->state == RunState::paused; }));
+  const auto saved = first.progress();
+  const ModelFile weights = first.snapshot()->file;
+  RunRecord run{RunState::running, saved->epoch, saved->history, saved->evals, saved->last_eval};
+
+  Trainer second(c, small_train(), small_test());
+  second.continue_run(weights, run);
+  REQUIRE(wait_for([&] { return second.progress()->epoch > 0; }));
+  auto p = second.progress();
+  CHECK(p->state == RunState::paused);  // it was running: it waits for the user
+  CHECK(p->epoch == Approx(saved->epoch).epsilon(0.01));
+  CHECK(p->history.size() == saved->history.size());
+  CHECK(p->evals.size() == saved->evals.size());
+  REQUIRE(p->last_eval);
+  CHECK(p->last_eval->accuracy == saved->last_eval->accuracy);
+  CHECK(p->samples_seen == weights.meta.samples_seen);
+  CHECK(second.snapshot()->file.model.params == weights.model.params);
+
+  second.resume();
+  REQUIRE(wait_for([&] { return second.progress()->state == RunState::finished; }));
+  p = second.progress();
+  CHECK(p->epoch == Approx(4.0));
+  CHECK(p->history.size() > saved->history.size());  // the curve went on from the saved one
+  CHECK(p->history.front().epoch == Approx(saved->history.front().epoch));
+  CHECK(p->evals.size() == 4);  // two before the restart, two after
 }

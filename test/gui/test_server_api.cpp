@@ -60,7 +60,23 @@ TEST_CASE("model lists, versions and pushed versions") {
   CHECK(versions[0].version == 2);
   CHECK(versions[0].test_accuracy == Approx(0.98));
   CHECK(versions[1].test_accuracy < 0);
+  CHECK(versions[1].description.find("never evaluated") != std::string::npos);
   CHECK(parse_pushed_version(R"({"name":"default","version":5})") == 5u);
+}
+
+TEST_CASE("a version's metrics read as words, not JSON") {
+  const auto versions = parse_versions(
+      R"({"versions":[{"version":3,"format":"trained","metrics":{"arch":"conv3x3x32,relu","preset":"cnn",
+          "parameters":421642,"dataset":"mnist","epochs":1,"test_accuracy":0.9878,"test_loss":0.037,
+          "samples_seen":60000,"note":"trained by digitlab-cli"}}]})");
+  REQUIRE(versions.size() == 1);
+  const std::string& d = versions[0].description;
+  CHECK(d.find('{') == std::string::npos);
+  CHECK(d.find("net: cnn (421642 parameters)") != std::string::npos);
+  CHECK(d.find("trained on mnist for 1.00 epochs (60000 samples)") != std::string::npos);
+  CHECK(d.find("test accuracy 98.78%, loss 0.0370") != std::string::npos);
+  CHECK(d.find("trained by digitlab-cli") != std::string::npos);
+  CHECK(d.find("made by a training job on the server") != std::string::npos);
 }
 
 TEST_CASE("job status with progress in a nested object") {

@@ -54,3 +54,34 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
   CHECK(j["buttons"]["start"]["height"] == 4);
   CHECK(j["messages"].size() == 1);
 }
+
+TEST_CASE("the state JSON says where each panel is, the session and the bytes downloaded") {
+  StatusReport r;
+  r.panels["draw"] = {{0, 40, 390, 700}, true};
+  r.panels["training"] = {{}, true};
+  r.layout_mode = "single";
+  r.viewport_w = 390;
+  r.viewport_h = 844;
+  r.touch = true;
+  r.bytes_downloaded = 2345678;
+  r.session_offered = true;
+  r.session_saved_age_s = 4.5;
+  r.recorded_test_accuracy = 0.9878;
+  r.diverged = "the loss is not a number any more";
+  r.best_accuracy = 0.97;
+  const json j = json::parse(status_json(r));
+  CHECK(j["panels"]["draw"]["shown"] == true);
+  CHECK(j["panels"]["draw"]["width"] == 390);
+  CHECK(j["panels"]["training"]["shown"] == false);
+  CHECK(j["panels"]["training"]["tabbed"] == true);
+  CHECK(j["layout"]["mode"] == "single");
+  CHECK(j["layout"]["touch"] == true);
+  CHECK(j["data"]["bytes_downloaded"] == 2345678);
+  CHECK(j["session"]["offered"] == true);
+  CHECK(j["session"]["restored"] == false);
+  CHECK(j["session"]["saved_age_s"].get<double>() == Approx(4.5));
+  CHECK(j["model"]["recorded_test_accuracy"].get<double>() == Approx(0.9878));
+  CHECK(j["model"]["changed"] == false);
+  CHECK(j["training"]["diverged"] == "the loss is not a number any more");
+  CHECK(j["training"]["best_accuracy"].get<double>() == Approx(0.97));
+}

@@ -128,6 +128,17 @@ struct TrainerProgress {
   std::string message;               // last error or notice
 };
 
+// A run as far as it got, to carry it over a restart of the program (the
+// browser keeps one across page reloads): its state, its place in the run,
+// its curves and its last evaluation.
+struct RunRecord {
+  RunState state = RunState::idle;
+  double epoch = 0;
+  std::vector<MetricPoint> history;
+  std::vector<EvalPoint> evals;
+  std::shared_ptr<const EvalResult> last_eval;
+};
+
 // A consistent copy of the weights with their metadata.
 struct ModelSnapshot {
   std::uint64_t version = 0;  // grows with every published change of the weights
@@ -158,9 +169,13 @@ class Trainer {
   void set_hyperparameters(const Hyperparameters& hyper);
   void set_architecture(const Architecture& arch, std::uint64_t seed);  // resets
   // Back to the weights of this run's best evaluation (after a divergence, or
-  // whenever), keeping the histories; the run pauses.
+  // whenever), keeping the histories; the run pauses. It and resume() start
+  // the watch for divergence afresh.
   void restore_best();
   void load_model(const ModelFile& file);  // replaces weights; history cleared
+  // Replaces the weights and carries on a saved run at its epoch, with its
+  // curves and last evaluation; a run that was running waits paused.
+  void continue_run(const ModelFile& file, const RunRecord& run);
   void set_test_set(std::shared_ptr<const Dataset> test);
   void evaluate_now();
   // Train `steps` single-sample updates on one labelled drawing (Tune Model).

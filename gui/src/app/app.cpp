@@ -1,21 +1,21 @@
 #include "app/app.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 
+#include "app/automation.h"
 #include "app/data_feed.h"
 #include "app/prediction.h"
 #include "app/server_sync.h"
+#include "app/session.h"
+#include "app/shortcuts.h"
+#include "app/widgets.h"
 #include "app/windows.h"
+#include "platform/automation.h"
 #include "platform/files.h"
+#include "platform/storage.h"
 
 namespace digitlab::gui {
 namespace {
-
-// Enough samples that random minibatches rarely repeat within an epoch's
-// tenth, small enough (12.5 MB) for any browser tab.
-constexpr std::size_t kCacheSamples = 16384;
 
 // The trainer draws from a local training set when there is one, else from
 // the server-fed cache. Its thread runs at background priority so the
@@ -39,7 +39,7 @@ void create_local_trainer(AppState& app, const TrainerConfig& config) {
     app.log.add(std::string("no local data: ") + e.what());
   }
   // No data: the pad still predicts; training waits on an empty cache.
-  app.data.cache = std::make_shared<SampleCache>(kCacheSamples);
+  app.data.cache = std::make_shared<SampleCache>(app.data.plan.cache_samples);
   app.data.test = std::make_shared<const Dataset>();
   make_trainer(app, config, nullptr);
 }
@@ -47,8 +47,8 @@ void create_local_trainer(AppState& app, const TrainerConfig& config) {
 void create_server_trainer(AppState& app, TrainerConfig config) {
   app.http = std::make_unique<HttpClient>(app.options.server_url);
   app.data.source = "server" + (app.options.server_url.empty() ? std::string() : ": " + app.options.server_url);
-  app.data.cache = std::make_shared<SampleCache>(kCacheSamples);
-  app.data.test = std::make_shared<const Dataset>();  // arrives block by block
+  app.data.cache = std::make_shared<SampleCache>(app.data.plan.cache_samples);
+  app.data.test = std::make_shared<const Dataset>();  // arrives block by block when an evaluation needs it
   config.epoch_size = app.data.train_size;
   make_trainer(app, config, nullptr);
 }
@@ -77,6 +77,8 @@ void refresh_from_trainer(AppState& app) {
   app.progress = app.trainer->progress();
   app.snapshot = app.trainer->snapshot();
   follow_trainer_architecture(app);
+  follow_weight_changes(app);
+  if (app.progress->last_eval) app.sync.recorded = {};  // our own numbers from now on
 }
 
 // Main-loop training: as much as fits in the frame. The budget shrinks when
@@ -88,39 +90,24 @@ void run_training_slice(AppState& app, double last_interval_ms) {
   app.trainer->run_slice(app.slice_budget_ms);
 }
 
-// --autotest: draw a digit, train, and after the given time write the state and quit.
-bool autotest_tick(AppState& app) {
-  const double t = now_seconds() - app.started_at;
-  if (!app.autotest_started && t > 1.0) {
-    app.autotest_started = true;
-    draw_demo_digit(app.pad);
-    // Long enough to train through the whole test, so the frame times are
-    // measured while training at full speed, and only from then on.
-    app.settings.hyper.epochs = 1000;
-    app.trainer->set_hyperparameters(app.settings.hyper);
-    app.trainer->start();
-    app.frame_interval = FrameStats();
-    app.frame_work = FrameStats();
-    app.frame_training = FrameStats();
-    app.log.add("autotest: drew a digit and started training");
-  }
-  if (t < app.options.autotest_s) return true;
-  const std::string json = status_json(make_report(app));
-  if (app.options.state_out.empty()) {
-    std::printf("%s\n", json.c_str());
-  } else {
-    std::ofstream(app.options.state_out) << json << "\n";
-  }
-  return false;
+LayoutMetrics layout_metrics(const AppState& app, float width) {
+  LayoutMetrics m;
+  m.line_height = ImGui::GetTextLineHeightWithSpacing();
+  m.target = ImGui::GetFrameHeight();
+  m.title_height = title_height(width);
+  m.status_height = status_height(app, width);
+  return m;
 }
 
 }  // namespace
 
-void app_init(AppState& app, AppOptions options) {
+void app_init(AppState& app, LaunchOptions options) {
   app.options = std::move(options);
   app.started_at = now_seconds();
   app.isolated = cross_origin_isolated();
   app.threaded = threads_available();
+  app.touch = touch_screen();
+  apply_style(app.touch);
   std::snprintf(app.sync.model_name, sizeof app.sync.model_name, "%s", app.options.model_name.c_str());
 
   TrainerConfig config = default_trainer_config();
@@ -140,6 +127,8 @@ void app_init(AppState& app, AppOptions options) {
   if (!app.threaded)
     app.log.add("this page is not cross-origin isolated: training runs on the main loop in small slices");
   if (app.http) start_server_session(app);
+  start_session(app);
+  expose_state_json([&app] { return status_json(make_report(app)); });
 }
 
 bool app_frame(AppState& app) {
@@ -153,6 +142,7 @@ bool app_frame(AppState& app) {
 
   if (app.http) app.http->poll();
   poll_files();
+  poll_storage();
   if (app.http) {
     feed_data(app);
     sync_tick(app);
@@ -160,12 +150,16 @@ bool app_frame(AppState& app) {
   if (!app.threaded) run_training_slice(app, interval_ms);
   advance_live_tick(app, start);
   refresh_from_trainer(app);
+  session_tick(app);
+  keyboard_shortcuts(app);
   update_pad_prediction(app);
   update_sample_prediction(app);
 
   const ImGuiIO& io = ImGui::GetIO();
-  app.layout = compute_layout(io.DisplaySize.x, io.DisplaySize.y, ImGui::GetTextLineHeightWithSpacing());
+  app.layout = compute_layout(io.DisplaySize.x, io.DisplaySize.y, layout_metrics(app, io.DisplaySize.x), app.page);
   app.clickables.clear();
+  show_panel_titles(app.layout.mode != LayoutMode::single);
+  title_bar(app);
   draw_window(app);
   samples_window(app);
   training_window(app);
@@ -173,58 +167,11 @@ bool app_frame(AppState& app) {
   curves_window(app);
   insight_window(app);
   status_bar(app);
+  session_windows(app);
 
   app.frame_work.add((now_seconds() - start) * 1000.0);
+  if (app.session.quit) return false;
   return app.options.autotest_s > 0 ? autotest_tick(app) : true;
-}
-
-StatusReport make_report(const AppState& app) {
-  StatusReport r;
-  r.pad_message = input_status_message(app.pad.input.status);
-  if (app.pad.input.ready()) {
-    r.prediction = argmax10(app.pad.probs.data());
-    r.probabilities = app.pad.probs;
-  }
-  r.pad_rect = app.pad.rect;
-  r.buttons = app.clickables;
-  r.model_name = app.sync.model_name;
-  if (app.sync.known_model == app.sync.model_name) r.server_version = app.sync.known_version;
-  if (app.snapshot) {
-    r.local_version = app.snapshot->version;
-    r.trained = app.snapshot->trained;
-  }
-  if (const auto& p = app.progress) {
-    r.train_state = to_string(p->state);
-    r.epoch = p->epoch;
-    r.total_epochs = p->total_epochs;
-    r.steps = p->steps;
-    r.samples_seen = p->samples_seen;
-    r.loss = p->loss;
-    r.accuracy = p->accuracy;
-    if (p->last_eval) r.test_accuracy = p->last_eval->accuracy;
-    r.samples_per_s = p->samples_per_s;
-    r.eta_s = p->eta_s;
-    r.starved = p->starved;
-  }
-  r.threaded = app.threaded;
-  r.cross_origin_isolated = app.isolated;
-  r.data_source = app.data.source;
-  if (app.data.cache) {
-    r.cache_size = app.data.cache->size();
-    r.cache_capacity = app.data.cache->capacity();
-  }
-  r.test_samples = app.data.test ? app.data.test->size() : 0;
-  r.server_enabled = app.http != nullptr;
-  r.server_reachable = app.sync.reachable;
-  r.server_error = app.sync.last_error;
-  r.version_conflict = app.sync.conflict;
-  if (app.sync.job) r.job_state = app.sync.job->state;
-  r.frame = app.frame_interval.summary();
-  r.frame_training = app.frame_training.summary();
-  r.frame_work = app.frame_work.summary();
-  r.frames_drawn = frames_rendered();
-  r.messages = app.log.latest(5);
-  return r;
 }
 
 }  // namespace digitlab::gui

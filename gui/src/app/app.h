@@ -2,20 +2,16 @@
 // calls app_init once and app_frame once per displayed frame.
 #pragma once
 #include "app/app_state.h"
-#include "logic/status_report.h"
 
 namespace digitlab::gui {
 
 // Creates the trainer (local IDX data, or a server-fed sample cache) and
 // starts talking to the server. Problems become messages, never a crash:
 // the pad works even without data or server.
-void app_init(AppState& app, AppOptions options);
+void app_init(AppState& app, LaunchOptions options);
 
 // One frame: network callbacks, data feed, a training slice when training
 // runs on this thread, then every window. Returns false to quit (autotest).
 bool app_frame(AppState& app);
-
-// The state as the automation hooks and tests read it.
-StatusReport make_report(const AppState& app);
 
 }  // namespace digitlab::gui

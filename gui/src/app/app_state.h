@@ -12,29 +12,19 @@
 #include <vector>
 
 #include "digitlab/digitlab.h"
+#include "logic/feed_plan.h"
 #include "logic/frame_stats.h"
 #include "logic/layout.h"
 #include "logic/message_log.h"
 #include "logic/server_api.h"
+#include "logic/session_file.h"
 #include "logic/stroke_pad.h"
 #include "platform/gpu_image.h"
 #include "platform/http.h"
+#include "platform/launch.h"
 #include "platform/window.h"
 
 namespace digitlab::gui {
-
-struct AppOptions {
-  std::string data_dir;          // local IDX files (desktop without a server)
-  bool use_server = false;       // the browser always; the desktop with --server
-  std::string server_url;        // "" in the browser: the page's own origin
-  std::string model_name = "default";
-  std::string token;             // the server's write token, if it has one
-  double autotest_s = 0;         // > 0: train, run this long, write state_out, quit
-  std::string state_out;
-  // Training settings to start with, by their names in core's table
-  // (hyperparameters.h), e.g. from the page's address: ?epochs=3&lr=0.01.
-  std::vector<std::pair<std::string, std::string>> settings;
-};
 
 // The hyperparameters as the user edits them. The architecture and seed
 // need a reset; the rest applies at the next batch.
@@ -44,6 +34,7 @@ struct TrainingSettings {
   char arch_text[512] = "";  // the spec being edited
   std::string arch_error;    // why arch_text does not parse, or empty
   std::uint64_t seed = 1;
+  bool advanced = false;     // the Advanced section is open
 };
 
 // Shows an architecture in the editor.
@@ -92,27 +83,52 @@ struct DataState {
   std::size_t train_size = 60000;       // from /api/datasets when there is a server
   std::size_t test_size = 10000;
   std::shared_ptr<const Dataset> test;  // the whole test split once loaded
-  // Server mode: training draws from a cache that fetches keep replenished.
+  // Server mode: training draws from a cache that fetches keep replenished,
+  // from the first run on (logic/feed_plan.h).
   std::shared_ptr<SampleCache> cache;
+  FeedPlan plan;
+  FeedCounters fed;
   int train_blocks_in_flight = 0;
   std::uint64_t next_block_seed = 1;
-  std::uint64_t samples_trained = 0;    // summed over runs, drives replenishing
-  std::uint64_t last_samples_seen = 0;
+  // The whole test split is fetched when an evaluation needs it (a run,
+  // Evaluate); before that only the gallery's first digits.
+  bool test_wanted = false;
+  bool evaluate_when_loaded = false;    // Evaluate was pressed before the test set was here
+  Dataset gallery;                      // the first test digits, fetched at start
+  bool gallery_requested = false;
   Dataset test_loading;                 // test split arriving block by block
   bool test_block_in_flight = false;
   int failures = 0;                     // consecutive failed fetches, for backoff
   double retry_at = 0;
 };
 
+// What a model file said about itself when it was loaded (pulled, uploaded,
+// restored): shown until this app evaluates the weights itself.
+struct RecordedMetrics {
+  double test_accuracy = -1;  // < 0: unknown
+  double test_loss = -1;
+  double epochs = 0;
+  std::string origin;         // "server v3", "the uploaded file"
+};
+
 struct SyncState {
   char model_name[64] = "default";
   std::optional<std::uint64_t> known_version;  // server version our weights came from / went to
   std::string known_model;                     // ... of this model
+  std::uint64_t synced_weights = 0;            // fingerprint of those weights
+  std::uint64_t checked_snapshot = ~0ull;      // snapshot version last fingerprinted
+  bool changed = false;                        // the weights moved on since that version
+  RecordedMetrics recorded;
   std::vector<std::string> models;
   std::vector<ModelVersion> versions;
+  bool models_loading = false;
+  bool versions_loading = false;
   int chosen_version = 0;
   bool busy = false;        // a push or pull is on its way
   bool conflict = false;    // the last push was refused: the server moved on
+  std::string result;       // the last push/pull/save/load outcome, shown where it was asked for
+  bool result_ok = true;
+  bool result_from_files = false;  // shown under the file buttons, else under Push/Pull
   bool reachable = false;
   std::string last_error;
   double next_health_check = 0;
@@ -130,11 +146,27 @@ struct InsightView {
   int tiles = 0;
   int tile_side = kImageSide;  // a dense unit's 28x28, a conv filter's K x K
   std::uint64_t rendered_model = ~0ull;
+  std::size_t rendered_gallery = 0;  // digits the gallery had when drawn
+};
+
+// The session kept across reloads and restarts (app/session.cpp).
+struct SessionState {
+  std::optional<SavedSession> offer;  // a saved session the user may continue
+  bool read_done = false;             // the store has answered at start
+  bool restored = false;              // the user continued a saved session
+  double next_save = 0;
+  std::uint64_t saved_snapshot = ~0ull;  // snapshot version last saved
+  std::size_t saved_history = 0;         // and the curve's length then
+  double last_saved_at = -1;             // now_seconds() of the last completed save
+  std::string error;
+  bool confirm_quit = false;          // desktop: closed while training, asking
+  bool quit = false;
 };
 
 struct AppState {
-  AppOptions options;
+  LaunchOptions options;
   Fonts fonts;
+  bool touch = false;     // a finger is the pointer: bigger targets
   bool isolated = false;  // crossOriginIsolated (always true on the desktop)
   bool threaded = false;  // trainer on its own thread, else slices in the frame
   std::unique_ptr<HttpClient> http;  // null without a server
@@ -154,6 +186,8 @@ struct AppState {
   DataState data;
   SyncState sync;
   InsightView insight;
+  SessionState session;
+  Panel page = Panel::draw;  // the tab chosen when panels share the screen
   FrameStats frame_interval;  // start to start: what the user sees
   FrameStats frame_training;  // the same, only frames while a run is going
   FrameStats frame_work;      // inside the app's frame function
@@ -166,6 +200,7 @@ struct AppState {
   double slice_budget_ms = 6;  // main-loop training time per frame, adapted
   double started_at = 0;
   bool autotest_started = false;
+  bool autotest_evaluated = false;
   Architecture applied_arch;        // the trainer's architecture as last seen
   std::uint64_t applied_seed = 1;   // the seed the trainer's weights started from
   MessageLog log;

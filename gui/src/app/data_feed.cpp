@@ -1,18 +1,11 @@
 #include "app/data_feed.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "app/server_sync.h"
 
 namespace digitlab::gui {
 namespace {
-
-// Each cached sample is trained on about this many times before a fresh one
-// replaces it. Fresher data would need more fetching: at 60,000 samples/s,
-// 8 means about 7 blocks (6 MB) a second, all decoded on the page's main
-// thread and drawn by a server that may share the machine.
-constexpr std::uint64_t kReusePerSample = 8;
 
 HttpRequest block_request(std::string path) {
   HttpRequest request;
@@ -21,24 +14,13 @@ HttpRequest block_request(std::string path) {
   return request;
 }
 
-void count_trained_samples(AppState& app) {
-  const std::uint64_t seen = app.progress ? app.progress->samples_seen : 0;
-  // samples_seen restarts when weights are reset or loaded.
-  if (seen >= app.data.last_samples_seen) app.data.samples_trained += seen - app.data.last_samples_seen;
-  app.data.last_samples_seen = seen;
-}
-
-bool cache_wants_more(const AppState& app) {
-  const DataState& d = app.data;
-  const std::uint64_t coming = d.cache->samples_added() + std::uint64_t(d.train_blocks_in_flight) * kBlockSamples;
-  return coming < d.cache->capacity() + d.samples_trained / kReusePerSample;
-}
+bool test_complete(const AppState& app) { return app.data.test && app.data.test->size() > 0; }
 
 void request_train_block(AppState& app) {
   DataState& d = app.data;
   ++d.train_blocks_in_flight;
   const std::uint64_t seed = d.next_block_seed++;
-  app.http->send(block_request(random_samples_path(d.dataset, "train", kBlockSamples, seed)),
+  app.http->send(block_request(random_samples_path(d.dataset, "train", d.plan.block_samples, seed)),
                  [&app](const HttpResponse& response) {
                    DataState& d = app.data;
                    --d.train_blocks_in_flight;
@@ -57,7 +39,7 @@ void request_train_block(AppState& app) {
 void request_test_block(AppState& app) {
   DataState& d = app.data;
   const std::size_t offset = d.test_loading.size();
-  const std::size_t count = std::min(kBlockSamples, d.test_size - offset);
+  const std::size_t count = std::min(d.plan.block_samples, d.test_size - offset);
   d.test_block_in_flight = true;
   app.http->send(block_request(samples_path(d.dataset, "test", offset, count)), [&app, offset](const HttpResponse& response) {
     DataState& d = app.data;
@@ -77,7 +59,29 @@ void request_test_block(AppState& app) {
         d.test_size = d.test->size();
         app.trainer->set_test_set(d.test);
         app.log.add("test set loaded: " + std::to_string(d.test->size()) + " samples");
+        if (d.evaluate_when_loaded) app.trainer->evaluate_now();
+        d.evaluate_when_loaded = false;
       }
+    } catch (const std::exception& e) {
+      app.log.add(std::string("bad test block: ") + e.what());
+    }
+  });
+}
+
+// The gallery's digits: one small block at start, so the first screen shows
+// real test digits without the whole split.
+void request_gallery(AppState& app) {
+  DataState& d = app.data;
+  d.gallery_requested = true;
+  app.http->send(block_request(samples_path(d.dataset, "test", 0, kGallerySamples)), [&app](const HttpResponse& response) {
+    if (!response.ok()) {
+      app.data.gallery_requested = false;  // asked again after the backoff
+      return note_server_error(app, "test digits", response);
+    }
+    try {
+      app.data.gallery = decode_sample_block(reinterpret_cast<const std::uint8_t*>(response.body.data()),
+                                             response.body.size()).samples;
+      note_server_ok(app);
     } catch (const std::exception& e) {
       app.log.add(std::string("bad test block: ") + e.what());
     }
@@ -88,11 +92,27 @@ void request_test_block(AppState& app) {
 
 void feed_data(AppState& app) {
   DataState& d = app.data;
-  count_trained_samples(app);
+  if (app.progress) {
+    const TrainerProgress& p = *app.progress;
+    if (p.state == RunState::running) d.fed.training_started = d.test_wanted = true;
+    count_training(d.fed, p.steps, p.epoch, d.train_size);
+  }
   if (!d.info_loaded || now_seconds() < d.retry_at) return;
-  while (d.train_blocks_in_flight < kTrainBlocksInFlight && cache_wants_more(app)) request_train_block(app);
-  const bool test_complete = d.test && d.test->size() > 0;
-  if (!test_complete && !d.test_block_in_flight) request_test_block(app);
+  if (!d.gallery_requested && d.gallery.size() == 0) request_gallery(app);
+  for (int n = train_blocks_to_request(d.plan, d.fed, d.cache->samples_added(), d.train_blocks_in_flight); n > 0; --n)
+    request_train_block(app);
+  if (d.test_wanted && !test_complete(app) && !d.test_block_in_flight) request_test_block(app);
+}
+
+void evaluate_when_ready(AppState& app) {
+  if (test_complete(app)) return app.trainer->evaluate_now();
+  app.data.test_wanted = true;
+  app.data.evaluate_when_loaded = true;
+}
+
+const Dataset* gallery_digits(const AppState& app) {
+  if (test_complete(app)) return app.data.test.get();
+  return app.data.gallery.size() > 0 ? &app.data.gallery : nullptr;
 }
 
 }  // namespace digitlab::gui

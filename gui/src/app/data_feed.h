@@ -1,15 +1,20 @@
-// Server-fed data: the training cache is kept full with random binary sample
-// blocks (a few requests in flight, replenished as training consumes them)
-// and the test split is fetched block by block for evaluation. A failed fetch
-// backs off and retries; training goes on from what the cache holds.
+// Server-fed data, fetched only when something needs it: the first test
+// digits for the gallery at start; the training cache from the first run on
+// (random binary blocks, replenished as training consumes them, see
+// logic/feed_plan.h); the whole test split when an evaluation needs it (a
+// run, or Evaluate). A failed fetch backs off and retries; training goes on
+// from what the cache holds.
 #pragma once
 #include "app/app_state.h"
 
 namespace digitlab::gui {
 
-constexpr std::size_t kBlockSamples = 1024;   // the server's maximum per request
-constexpr int kTrainBlocksInFlight = 3;
+constexpr std::size_t kGallerySamples = 60;  // InsightView's 10 x 6
 
 void feed_data(AppState& app);  // once per frame, server mode only
+// An evaluation was asked for: now, if the test set is here, else once it is.
+void evaluate_when_ready(AppState& app);
+// The test digits the gallery shows: the whole split once loaded, else the first few.
+const Dataset* gallery_digits(const AppState& app);
 
 }  // namespace digitlab::gui

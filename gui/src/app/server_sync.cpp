@@ -11,6 +11,23 @@ constexpr double kJobPollS = 1.0;
 
 std::string model_name(const AppState& app) { return app.sync.model_name; }
 
+// FNV-1a over the parameters' bytes: cheap enough to run on every new
+// snapshot (a 1.7 MB net hashes in about a millisecond).
+std::uint64_t weights_fingerprint(const Model& model) {
+  std::uint64_t h = 1469598103934665603ull;
+  const auto* p = reinterpret_cast<const unsigned char*>(model.params.data());
+  const std::size_t n = model.params.size() * sizeof(float);
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+void set_result(AppState& app, std::string text, bool ok) {
+  app.log.add(text);
+  app.sync.result = std::move(text);
+  app.sync.result_ok = ok;
+  app.sync.result_from_files = false;
+}
+
 // Writes need the server's token when it was started with one.
 HttpRequest authorized(const AppState& app, HttpRequest request) {
   if (!app.options.token.empty()) request.headers.push_back({"Authorization", "Bearer " + app.options.token});
@@ -100,12 +117,29 @@ bool load_model_bytes(AppState& app, const std::string& bytes, const std::string
   try {
     ModelFile file = weights_from_bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     app.trainer->load_model(file);
-    app.log.add("loaded weights from " + origin);
+    note_loaded_weights(app, file, origin);
+    set_result(app, "loaded weights from " + origin, true);
     return true;
   } catch (const std::exception& e) {
-    app.log.add("cannot load weights from " + origin + ": " + e.what());
+    set_result(app, "cannot load weights from " + origin + ": " + e.what(), false);
     return false;
   }
+}
+
+void note_loaded_weights(AppState& app, const ModelFile& file, const std::string& origin) {
+  const TrainingMeta& m = file.meta;
+  app.sync.recorded = {m.test_accuracy, m.test_loss, m.epochs, origin};
+  app.sync.synced_weights = weights_fingerprint(file.model);
+  app.sync.checked_snapshot = ~0ull;  // check again when the trainer publishes them
+  app.sync.known_model.clear();       // the caller names the server version, if any
+  app.sync.known_version.reset();
+}
+
+void follow_weight_changes(AppState& app) {
+  SyncState& s = app.sync;
+  if (!app.snapshot || app.snapshot->version == s.checked_snapshot) return;
+  s.checked_snapshot = app.snapshot->version;
+  s.changed = s.known_version && weights_fingerprint(app.snapshot->file.model) != s.synced_weights;
 }
 
 void start_server_session(AppState& app) {
@@ -144,11 +178,15 @@ void pull_model(AppState& app, std::optional<std::uint64_t> version, bool initia
       note_server_ok(app);
       return;
     }
-    if (!response.ok()) return note_server_error(app, "pull " + name, response);
+    if (!response.ok()) {
+      note_server_error(app, "pull " + name, response);
+      return set_result(app, app.sync.last_error, false);
+    }
     note_server_ok(app);
-    if (!load_model_bytes(app, response.body, "server model " + name)) return;
+    const std::optional<std::uint64_t> pulled = version ? version : parse_etag_version(response.etag);
+    if (!load_model_bytes(app, response.body, pulled ? name + " v" + std::to_string(*pulled) : "server model " + name)) return;
     app.sync.known_model = name;
-    app.sync.known_version = version ? version : parse_etag_version(response.etag);
+    app.sync.known_version = pulled;
     app.sync.conflict = false;
     refresh_versions(app);
   });
@@ -158,21 +196,26 @@ void push_model(AppState& app, bool force) {
   if (!check_model_name(app) || app.sync.busy || !app.snapshot) return;
   const std::string name = model_name(app);
   HttpRequest request{"PUT", weights_path(name), {}, {}, "application/octet-stream"};
-  const std::vector<std::uint8_t> bytes = weights_to_binary(app.snapshot->file);
+  const std::shared_ptr<const ModelSnapshot> pushed = app.snapshot;
+  const std::vector<std::uint8_t> bytes = weights_to_binary(pushed->file);
   request.body.assign(bytes.begin(), bytes.end());
   // Without force, the server refuses (412) when someone pushed since our version.
   if (!force && app.sync.known_model == name && app.sync.known_version)
     request.headers.push_back({"If-Match", "\"" + std::to_string(*app.sync.known_version) + "\""});
   app.sync.busy = true;
-  app.http->send(authorized(app, request), [&app, name](const HttpResponse& response) {
+  app.http->send(authorized(app, request), [&app, name, pushed](const HttpResponse& response) {
     app.sync.busy = false;
     if (response.status == 412) {
       app.sync.conflict = true;
-      app.log.add("push refused: the server has a newer version of '" + name + "'");
+      set_result(app, "push refused: the server has a newer version of '" + name + "'", false);
       note_server_ok(app);
+      refresh_versions(app);  // show the newer version
       return;
     }
-    if (!response.ok()) return note_server_error(app, "push " + name, response);
+    if (!response.ok()) {
+      note_server_error(app, "push " + name, response);
+      return set_result(app, app.sync.last_error, false);
+    }
     note_server_ok(app);
     std::optional<std::uint64_t> version;
     try {
@@ -182,15 +225,19 @@ void push_model(AppState& app, bool force) {
     if (!version) version = parse_etag_version(response.etag);
     app.sync.known_model = name;
     app.sync.known_version = version;
+    app.sync.synced_weights = weights_fingerprint(pushed->file.model);
+    app.sync.checked_snapshot = ~0ull;
     app.sync.conflict = false;
-    app.log.add("pushed " + name + (version ? " as version " + std::to_string(*version) : ""));
+    set_result(app, "pushed " + name + (version ? " as version " + std::to_string(*version) : ""), true);
     refresh_versions(app);
     refresh_models(app);
   });
 }
 
 void refresh_models(AppState& app) {
+  app.sync.models_loading = true;
   app.http->send({"GET", "/api/models", {}, {}, {}}, [&app](const HttpResponse& response) {
+    app.sync.models_loading = false;
     if (!response.ok()) return note_server_error(app, "model list", response);
     try {
       app.sync.models = parse_model_names(response.body);
@@ -203,7 +250,9 @@ void refresh_models(AppState& app) {
 void refresh_versions(AppState& app) {
   if (!check_model_name(app)) return;
   const std::string name = model_name(app);
+  app.sync.versions_loading = true;
   app.http->send({"GET", versions_path(name), {}, {}, {}}, [&app, name](const HttpResponse& response) {
+    app.sync.versions_loading = false;
     if (response.status == 404) {
       app.sync.versions.clear();
       return;

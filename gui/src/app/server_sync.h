@@ -30,5 +30,10 @@ void note_server_ok(AppState& app);
 // Loads weight-file bytes (pulled, uploaded) into the trainer; false with a
 // message when they are not valid weights.
 bool load_model_bytes(AppState& app, const std::string& bytes, const std::string& origin);
+// Weights that came from elsewhere: their recorded metrics are shown until
+// this app evaluates them, and "changed since vN" counts from them.
+void note_loaded_weights(AppState& app, const ModelFile& file, const std::string& origin);
+// Once per new snapshot: have the weights moved on from the synced version?
+void follow_weight_changes(AppState& app);
 
 }  // namespace digitlab::gui

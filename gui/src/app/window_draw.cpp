@@ -2,6 +2,7 @@
 // its guess, and teach it your handwriting.
 #include <algorithm>
 
+#include "app/shortcuts.h"
 #include "app/widgets.h"
 #include "app/windows.h"
 
@@ -34,7 +35,8 @@ void pad_canvas(AppState& app, float side) {
 // then all ten probabilities.
 void prediction_column(AppState& app, float width) {
   PadView& pad = app.pad;
-  const float image_side = std::min(width * 0.5f, 28.0f * 2.5f);
+  // Bigger on large screens, never more than half the column.
+  const float image_side = std::min(width * 0.5f, std::max(28.0f * 2.5f, ImGui::GetContentRegionAvail().y * 0.22f));
   ImGui::TextUnformatted("The net sees");
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -50,9 +52,13 @@ void prediction_column(AppState& app, float width) {
   const int guess = argmax10(pad.probs.data());
   ImGui::SameLine();
   ImGui::BeginGroup();
+  // The guess fades with the net's confidence: a 42% guess looks unsure.
+  const float confidence = pad.probs[guess];
   ImGui::PushFont(app.fonts.large);
-  ImGui::Text("%d", guess);
+  ImGui::TextColored({1, 1, 1, 0.25f + 0.75f * confidence}, "%d", guess);
   ImGui::PopFont();
+  ImGui::TextDisabled("%.0f%%", 100 * confidence);
+  item_tooltip("How sure the net is of its guess.");
   ImGui::EndGroup();
   probability_bars(pad.probs, guess, width);
 }
@@ -62,9 +68,9 @@ void teach_controls(AppState& app) {
   section_title("Teach it your handwriting");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);
   ImGui::Combo("true label", &pad.teach_label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0");
+  item_tooltip((std::string("The digit you meant (") + kShortcutLabel + ").").c_str());
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-  ImGui::SliderInt("steps", &pad.teach_steps, 1, 50);
+  slider_int("steps", &pad.teach_steps, 1, 50, ImGui::GetFontSize() * 5);
   ImGui::BeginDisabled(!pad.input.ready());
   if (ImGui::Button("Train on it")) app.trainer->teach(pad.input.image, pad.teach_label, pad.teach_steps);
   ImGui::SameLine();
@@ -88,22 +94,28 @@ void model_line(AppState& app) {
     return;
   }
   const SyncState& s = app.sync;
-  if (s.known_version && s.known_model == s.model_name) ImGui::Text("Model: %s, server version %llu", s.model_name, (unsigned long long)*s.known_version);
+  if (s.known_version && s.known_model == s.model_name)
+    ImGui::Text("Model: %s, %s v%llu", s.model_name, s.changed ? "changed since" : "server version",
+                (unsigned long long)*s.known_version);
   else ImGui::Text("Model: trained here (not on the server)");
 }
 
 }  // namespace
 
 void draw_window(AppState& app) {
-  if (begin_panel("Draw", app.layout.draw)) {
+  if (begin_panel("Draw", app.layout[Panel::draw])) {
     const float line = ImGui::GetFrameHeightWithSpacing();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float column_w = std::max(130.0f, avail.x * 0.36f);
-    const float side = std::max(120.0f, std::min(avail.x - column_w - ImGui::GetStyle().ItemSpacing.x, avail.y - 6.4f * line));
+    // A narrow, tall panel (a phone) puts the pad at full width and the
+    // guess under it; otherwise the guess stands beside the pad.
+    const bool stacked = avail.x < ImGui::GetFontSize() * 26 && avail.y > avail.x * 1.25f;
+    const float column_w = stacked ? avail.x : std::max(130.0f, avail.x * 0.36f);
+    const float side = stacked ? avail.x
+                               : std::max(120.0f, std::min(avail.x - column_w - ImGui::GetStyle().ItemSpacing.x, avail.y - 6.4f * line));
     ImGui::BeginGroup();
     pad_canvas(app, side);
     ImGui::EndGroup();
-    ImGui::SameLine();
+    if (!stacked) ImGui::SameLine();
     ImGui::BeginGroup();
     prediction_column(app, column_w);
     ImGui::EndGroup();
@@ -111,12 +123,13 @@ void draw_window(AppState& app) {
     PadView& pad = app.pad;
     ImGui::BeginDisabled(pad.pad.empty());
     if (clickable(app, "clear", "Clear")) pad.pad.clear();
+    item_tooltip((std::string("Empty the pad (") + kShortcutClear + ").").c_str());
     ImGui::SameLine();
     if (ImGui::Button("Undo stroke")) pad.pad.undo();
+    item_tooltip((std::string("Take back the last stroke (") + kShortcutUndo + ").").c_str());
     ImGui::EndDisabled();
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    ImGui::SliderFloat("brush", &pad.brush_radius, 0.02f, 0.09f, "%.3f");
+    slider_float("brush", &pad.brush_radius, 0.02f, 0.09f, "%.3f", ImGui::GetFontSize() * 5);
     model_line(app);
     teach_controls(app);
   }

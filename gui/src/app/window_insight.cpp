@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/data_feed.h"
 #include "app/widgets.h"
 #include "app/windows.h"
 
@@ -14,9 +15,8 @@ namespace {
 constexpr std::uint64_t kRedrawTicks = 5;  // live ticks: once a second
 constexpr int kTileGap = 1;
 
-void render_gallery(AppState& app) {
+void render_gallery(AppState& app, const Dataset& test) {
   InsightView& v = app.insight;
-  const Dataset& test = *app.data.test;
   constexpr int cols = InsightView::kGalleryColumns, rows = InsightView::kGalleryRows;
   const int w = cols * kImageSide, h = rows * kImageSide;
   std::vector<std::uint32_t> rgba(static_cast<std::size_t>(w) * h, IM_COL32(0, 0, 0, 255));
@@ -73,9 +73,14 @@ void render_weight_tiles(AppState& app) {
 void refresh_images(AppState& app) {
   InsightView& v = app.insight;
   const bool due = app.live_tick && (app.live_ticks % kRedrawTicks == 0 || v.rendered_model == ~0ull);
+  // The gallery's digits arrive after the first weights: draw again then.
+  const Dataset* digits = gallery_digits(app);
+  const std::size_t gallery_size = digits ? digits->size() : 0;
+  if (gallery_size != v.rendered_gallery) v.rendered_model = ~0ull;
+  v.rendered_gallery = gallery_size;
   if (!app.snapshot || app.snapshot->version == v.rendered_model || !due) return;
   v.rendered_model = app.snapshot->version;
-  if (app.data.test && app.data.test->size() > 0) render_gallery(app);
+  if (const Dataset* digits = gallery_digits(app)) render_gallery(app, *digits);
   const LayerKind first = app.snapshot->file.model.layers.front().spec.kind;
   v.tiles = 0;
   if (first == LayerKind::dense || (first == LayerKind::conv && app.snapshot->file.model.layers.front().in.channels == 1))
@@ -85,20 +90,30 @@ void refresh_images(AppState& app) {
 void confusion_tab(AppState& app) {
   const auto& eval = app.progress->last_eval;
   if (!eval) {
-    ImGui::TextDisabled("No evaluation yet: it runs after every epoch, or press Evaluate.");
+    const RecordedMetrics& r = app.sync.recorded;
+    if (r.test_accuracy >= 0)
+      ImGui::TextWrapped("Test accuracy %.2f%% (loss %s), as recorded with %s. Press Evaluate to measure it here and "
+                         "see which digits it confuses.",
+                         100 * r.test_accuracy, number_or_dash(r.test_loss >= 0, "%.4f", r.test_loss).c_str(),
+                         r.origin.c_str());
+    else
+      ImGui::TextWrapped("No evaluation yet: it runs after every epoch, or press Evaluate.");
     return;
   }
   ImGui::Text("Test accuracy %.2f%%, loss %.4f, %zu samples", eval->accuracy * 100, eval->loss, eval->count);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeight();
-  const float cell = std::floor(std::min((avail.x - 7 * line) / kClasses, (avail.y - 2 * line) / kClasses));
-  confusion_heat_map(eval->confusion, std::max(cell, 8.0f));
+  // Room for the row labels and class accuracies beside, the column labels
+  // and the colour scale below.
+  const float cell = std::floor(std::min((avail.x - 7 * line) / kClasses, (avail.y - 3.5f * line) / kClasses));
+  confusion_heat_map(eval->confusion, std::max(cell, 14.0f), app.fonts.small);
 }
 
 void gallery_tab(AppState& app) {
   InsightView& v = app.insight;
-  if (v.gallery.empty() || !app.data.test || app.data.test->size() == 0) {
-    ImGui::TextDisabled("The gallery appears once the test set is loaded.");
+  const Dataset* digits = gallery_digits(app);
+  if (v.gallery.empty() || !digits) {
+    ImGui::TextDisabled("The gallery appears once the first test digits are here.");
     return;
   }
   constexpr int cols = InsightView::kGalleryColumns, rows = InsightView::kGalleryRows;
@@ -108,7 +123,7 @@ void gallery_tab(AppState& app) {
   const float image = cell - line * 0.9f;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const Dataset& test = *app.data.test;
+  const Dataset& test = *digits;
   int wrong = 0;
   for (int i = 0; i < cols * rows && i < static_cast<int>(test.size()); ++i) {
     const ImVec2 a{origin.x + (i % cols) * cell, origin.y + (i / cols) * cell};
@@ -144,18 +159,20 @@ void weights_tab(AppState& app) {
 }  // namespace
 
 void insight_window(AppState& app) {
-  if (begin_panel("Inside the net", app.layout.insight)) {
+  if (begin_panel("Inside the net", app.layout[Panel::insight])) {
     refresh_images(app);
     if (ImGui::BeginTabBar("insight")) {
       const struct {
         const char* label;
-        const char* name;  // for automation
+        const char* short_label;  // when the panel is narrow (a phone)
+        const char* name;         // for automation
         void (*show)(AppState&);
-      } tabs[] = {{"Confusion matrix", "tab_confusion", confusion_tab},
-                  {"Test gallery", "tab_gallery", gallery_tab},
-                  {"First-layer weights", "tab_weights", weights_tab}};
+      } tabs[] = {{"Confusion matrix###confusion", "Confusion###confusion", "tab_confusion", confusion_tab},
+                  {"Test gallery###gallery", "Gallery###gallery", "tab_gallery", gallery_tab},
+                  {"First-layer weights###weights", "Weights###weights", "tab_weights", weights_tab}};
+      const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30;
       for (const auto& tab : tabs) {
-        const bool open = ImGui::BeginTabItem(tab.label);
+        const bool open = ImGui::BeginTabItem(narrow ? tab.short_label : tab.label);
         note_clickable(app, tab.name);
         if (!open) continue;
         tab.show(app);

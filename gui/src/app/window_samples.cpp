@@ -98,7 +98,7 @@ void sample_view(AppState& app) {
 }  // namespace
 
 void samples_window(AppState& app) {
-  if (begin_panel("Test samples", app.layout.samples)) {
+  if (begin_panel("Test samples", app.layout[Panel::samples])) {
     SampleView& s = app.samples;
     refresh_misclassified(app);
     // Show the first test sample as soon as there is a test split to show.

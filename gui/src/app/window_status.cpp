@@ -1,12 +1,76 @@
-// The bottom line: where data comes from, how full the cache is, where
-// training runs, how smooth the frames are, and the latest message.
+// The bottom line: where data comes from and how much has been downloaded,
+// where training runs, how smooth the frames are, and the latest message.
+// Items flow onto a second line when the window is narrow (a phone).
 #include <algorithm>
+#include <cmath>
 
 #include "app/widgets.h"
 #include "app/windows.h"
 
 namespace digitlab::gui {
 namespace {
+
+constexpr float kPadX = 8, kPadY = 4;
+// Compact lines even on a touch screen: nothing here is a target but the
+// message's tooltip.
+const ImVec2 kFramePadding{4, 1}, kItemSpacing{8, 3};
+
+struct Item {
+  std::string text;
+  ImVec4 color{0.86f, 0.86f, 0.86f, 1};
+  float bar = -1;  // >= 0: a progress bar with this fill and `text` on it
+};
+
+std::string megabytes(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
+  return text;
+}
+
+std::vector<Item> status_items(const AppState& app) {
+  std::vector<Item> items;
+  items.push_back({app.data.source});
+  if (app.data.cache && app.http) {
+    const std::size_t size = app.data.cache->size(), capacity = std::max<std::size_t>(1, app.data.cache->capacity());
+    if (app.data.fed.training_started)
+      items.push_back({"training data " + std::to_string(size) + "/" + std::to_string(capacity), {}, float(size) / capacity});
+    else
+      items.push_back({"training data: fetched when training starts", {0.6f, 0.6f, 0.6f, 1}});
+    if (app.data.test_loading.size() > 0)
+      items.push_back({"test set " + std::to_string(app.data.test_loading.size()) + "/" + std::to_string(app.data.test_size)});
+  }
+  if (app.http) items.push_back({megabytes(bytes_downloaded()) + " downloaded"});
+  if (app.threaded) items.push_back({"training thread"});
+  else items.push_back({"not cross-origin isolated: training in main-loop slices", {1, 0.75f, 0.3f, 1}});
+  char frames[96];
+  std::snprintf(frames, sizeof frames, "frame p50 %.1f ms, p95 %.1f ms, %.0f drawn/s", app.shown_frames.p50_ms,
+                app.shown_frames.p95_ms, app.drawn_per_s);
+  items.push_back({frames});
+  return items;
+}
+
+float item_width(const Item& item) {
+  const float text = ImGui::CalcTextSize(item.text.c_str()).x;
+  return item.bar >= 0 ? text + kFramePadding.x * 2 + 8 : text;
+}
+
+// Lines the items take at this width (the message gets its own share).
+int count_lines(const std::vector<Item>& items, float width) {
+  const float gap = ImGui::CalcTextSize(" | ").x;
+  int lines = 1;
+  float x = 0;
+  for (const Item& item : items) {
+    const float w = item_width(item);
+    if (x > 0 && x + gap + w > width) {
+      ++lines;
+      x = 0;
+    }
+    x += (x > 0 ? gap : 0) + w;
+  }
+  // The latest message needs a third of a line at least.
+  if (x + gap + width / 3 > width) ++lines;
+  return lines;
+}
 
 void refresh_frame_summary(AppState& app) {
   if (!app.live_tick) return;
@@ -20,46 +84,67 @@ void refresh_frame_summary(AppState& app) {
 
 }  // namespace
 
+float status_height(const AppState& app, float width) {
+  const int lines = count_lines(status_items(app), width - 2 * kPadX);
+  const float line = ImGui::GetFontSize() + 2 * kFramePadding.y + kItemSpacing.y;
+  return std::ceil(lines * line + 2 * kPadY);
+}
+
 void status_bar(AppState& app) {
+  refresh_frame_summary(app);
   const Rect& r = app.layout.status;
   ImGui::SetNextWindowPos({r.x, r.y}, ImGuiCond_Always);
   ImGui::SetNextWindowSize({r.w, r.h}, ImGuiCond_Always);
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 4});
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {kPadX, kPadY});
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, kFramePadding);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, kItemSpacing);
   constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
                                       ImGuiWindowFlags_NoBackground;
   if (ImGui::Begin("##status", nullptr, kFlags)) {
-    ImGui::TextUnformatted(app.data.source.c_str());
-    if (app.data.cache && app.http) {
-      ImGui::SameLine();
-      const float fill = float(app.data.cache->size()) / float(std::max<std::size_t>(1, app.data.cache->capacity()));
-      char overlay[48];
-      std::snprintf(overlay, sizeof overlay, "cache %zu/%zu", app.data.cache->size(), app.data.cache->capacity());
-      ImGui::ProgressBar(fill, {ImGui::GetFontSize() * 9, 0}, overlay);
-      if (app.data.test_loading.size() > 0) {
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float gap = ImGui::CalcTextSize(" | ").x;
+    float x = 0;
+    const auto place = [&](float w) {
+      if (x > 0 && x + gap + w <= width) {
         ImGui::SameLine();
-        ImGui::Text("test set %zu/%zu", app.data.test_loading.size(), app.data.test_size);
+        ImGui::TextDisabled("|");
+        ImGui::SameLine();
+        x += gap;
+      } else if (x > 0) {
+        x = 0;
       }
+      x += w;
+    };
+    for (const Item& item : status_items(app)) {
+      place(item_width(item));
+      ImGui::AlignTextToFramePadding();
+      if (item.bar >= 0) ImGui::ProgressBar(item.bar, {item_width(item), 0}, item.text.c_str());
+      else ImGui::TextColored(item.color, "%s", item.text.c_str());
     }
-    ImGui::SameLine();
-    if (app.threaded) ImGui::TextUnformatted("| training thread");
-    else ImGui::TextColored({1, 0.75f, 0.3f, 1}, "| not cross-origin isolated: training in main-loop slices");
-    refresh_frame_summary(app);
-    ImGui::SameLine();
-    ImGui::Text("| frame p50 %.1f ms, p95 %.1f ms, %.0f drawn/s", app.shown_frames.p50_ms, app.shown_frames.p95_ms,
-                app.drawn_per_s);
     if (!app.log.lines().empty()) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("| %s", app.log.lines().back().c_str());
+      // The latest message in what is left of the line; all recent ones on hover.
+      const float left = x > 0 ? width - x - gap : width;
+      place(std::max(left, width / 3));
+      const float room = x == 0 ? width : std::max(left, width / 3);
+      std::string text = app.log.lines().back();
+      if (ImGui::CalcTextSize(text.c_str()).x > room) {
+        do text.pop_back();
+        while (!text.empty() && ImGui::CalcTextSize((text + "...").c_str()).x > room);
+        text += "...";
+      }
+      ImGui::TextDisabled("%s", text.c_str());
       if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
         for (const std::string& line : app.log.latest(12)) ImGui::TextUnformatted(line.c_str());
+        ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
       }
     }
   }
   ImGui::End();
-  ImGui::PopStyleVar();
+  ImGui::PopStyleVar(3);
 }
 
 }  // namespace digitlab::gui

@@ -21,6 +21,15 @@ void connection_line(AppState& app) {
   if (!s.reachable && !s.last_error.empty()) ImGui::TextWrapped("%s (training goes on from the cache)", s.last_error.c_str());
 }
 
+// What the last push, pull, save or load did, under the buttons that did it.
+void result_line(const AppState& app, bool files) {
+  const SyncState& s = app.sync;
+  if (s.result.empty() || s.result_from_files != files) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, s.result_ok ? ImVec4{0.55f, 0.85f, 0.55f, 1} : ImVec4{1, 0.5f, 0.45f, 1});
+  ImGui::TextWrapped("%s", s.result.c_str());
+  ImGui::PopStyleColor();
+}
+
 void model_controls(AppState& app) {
   SyncState& s = app.sync;
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.45f);
@@ -36,8 +45,12 @@ void model_controls(AppState& app) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  if (s.known_version && s.known_model == s.model_name) ImGui::Text("have v%" PRIu64, *s.known_version);
-  else ImGui::TextDisabled("not synced");
+  if (s.known_version && s.known_model == s.model_name) {
+    if (s.changed) ImGui::TextColored({1, 0.75f, 0.3f, 1}, "changed since v%" PRIu64, *s.known_version);
+    else ImGui::Text("have v%" PRIu64, *s.known_version);
+  } else {
+    ImGui::TextDisabled("not synced");
+  }
 
   ImGui::BeginDisabled(s.busy);
   if (clickable(app, "push", "Push")) push_model(app, false);
@@ -54,10 +67,16 @@ void model_controls(AppState& app) {
     ImGui::TextDisabled("working...");
   }
   if (s.conflict) {
-    ImGui::TextColored({1, 0.5f, 0.3f, 1}, "Version conflict: someone pushed '%s' after your version.", s.model_name);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1, 0.6f, 0.35f, 1});
+    ImGui::TextWrapped("Version conflict: someone pushed '%s' after the version your weights came from. Pull theirs "
+                       "(yours are replaced), or push anyway (yours become the newest version).",
+                       s.model_name);
+    ImGui::PopStyleColor();
     if (clickable(app, "pull_theirs", "Pull theirs")) pull_model(app);
     ImGui::SameLine();
     if (clickable(app, "push_anyway", "Push anyway")) push_model(app, true);
+  } else {
+    result_line(app, false);
   }
 }
 
@@ -70,7 +89,8 @@ std::string short_time(const std::string& iso) {
 void version_table(AppState& app) {
   SyncState& s = app.sync;
   if (s.versions.empty()) {
-    ImGui::TextDisabled("no versions on the server");
+    ImGui::TextDisabled(s.versions_loading ? "loading the versions..." : "no versions of '%s' on the server yet",
+                        s.model_name);
     return;
   }
   const float rows_h = ImGui::GetTextLineHeightWithSpacing() * 4.5f;
@@ -89,7 +109,7 @@ void version_table(AppState& app) {
       std::snprintf(label, sizeof label, "v%" PRIu64, v.version);
       if (ImGui::Selectable(label, s.chosen_version == static_cast<int>(v.version), ImGuiSelectableFlags_SpanAllColumns))
         s.chosen_version = static_cast<int>(v.version);
-      if (!v.metrics.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.metrics.c_str());
+      if (!v.description.empty()) item_tooltip(v.description.c_str());
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(short_time(v.created).c_str());
       ImGui::TableNextColumn();
@@ -114,14 +134,14 @@ void server_job(AppState& app) {
   help_marker("Runs the hyperparameters above at native speed on the server; the result becomes a new version of this model.");
   if (!s.job) return;
   const JobStatus& j = *s.job;
-  ImGui::SameLine();
-  ImGui::Text("job %s: %s", j.id.c_str(), j.state.c_str());
-  ImGui::Text("epoch %.2f/%d  loss %.4f  %.0f samples/s", j.epoch, j.total_epochs, j.loss, j.samples_per_s);
-  if (j.test_accuracy >= 0) {
-    ImGui::SameLine();
-    ImGui::Text("  test acc %.2f%%", j.test_accuracy * 100);
+  ImGui::TextWrapped("Job %s %s: epoch %.2f of %d, loss %.4f, %.0f samples/s, test accuracy %s", j.id.c_str(),
+                     j.state.c_str(), j.epoch, j.total_epochs, j.loss, j.samples_per_s,
+                     number_or_dash(j.test_accuracy >= 0, "%.2f%%", 100 * j.test_accuracy).c_str());
+  if (!j.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1, 0.4f, 0.4f, 1});
+    ImGui::TextWrapped("%s", j.error.c_str());
+    ImGui::PopStyleColor();
   }
-  if (!j.error.empty()) ImGui::TextColored({1, 0.4f, 0.4f, 1}, "%s", j.error.c_str());
   if (active && ImGui::Button("Cancel job")) cancel_server_job(app);
   if (j.finished() && j.version && ImGui::Button("Pull the job's result")) pull_model(app, j.version);
 }
@@ -130,12 +150,21 @@ void weight_files(AppState& app) {
   SyncState& s = app.sync;
   const auto save = [&app](const std::string& path) {
     const std::string error = save_file(path, weights_file_bytes(path, app.snapshot->file));
-    app.log.add(error.empty() ? "saved weights to " + path : error);
+    app.sync.result = error.empty() ? "saved weights to " + path : error;
+    app.sync.result_ok = error.empty();
+    app.sync.result_from_files = true;
+    app.log.add(app.sync.result);
   };
   const auto load = [&app](const std::string& path) {
     open_file(path, [&app, path](std::vector<std::uint8_t> bytes, std::string error) {
-      if (!error.empty()) return app.log.add(error);
+      if (!error.empty()) {
+        app.sync.result = error;
+        app.sync.result_ok = false;
+        app.sync.result_from_files = true;
+        return app.log.add(error);
+      }
       load_model_bytes(app, std::string(bytes.begin(), bytes.end()), kFilesByPath ? path : "the uploaded file");
+      app.sync.result_from_files = true;
     });
   };
   if (kFilesByPath) {
@@ -151,12 +180,13 @@ void weight_files(AppState& app) {
     ImGui::SameLine();
     if (ImGui::Button("Upload weights")) load({});
   }
+  result_line(app, true);
 }
 
 }  // namespace
 
 void sync_window(AppState& app) {
-  if (begin_panel("Weights and server", app.layout.sync)) {
+  if (begin_panel("Weights and server", app.layout[Panel::sync])) {
     if (app.http) {
       connection_line(app);
       model_controls(app);

@@ -1,12 +1,17 @@
-// Run controls, hyperparameters and progress. Optimizer settings, batch size
-// and epochs go to the trainer as soon as they change and apply at its next
-// batch; the architecture and the seed need fresh weights, so they wait for
-// an explicit "Apply and reset".
+// Run controls, progress, the net and the training settings, laid out for a
+// newcomer: the choices that matter first (which net, augmentation, the
+// learning rate, epochs, batch size), every other setting under "Advanced"
+// with its explanation. Each setting's label, range, unit and help come from
+// core's table (digitlab/hyperparameters.h). Live settings apply at the
+// next batch; the net and the seed need fresh weights, so they wait for an
+// explicit "Apply and reset".
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <optional>
 
+#include "app/data_feed.h"
+#include "app/shortcuts.h"
 #include "app/widgets.h"
 #include "app/windows.h"
 
@@ -23,26 +28,64 @@ std::string duration_text(double seconds) {
   return text;
 }
 
+// What each preset is, for someone choosing one.
+const char* preset_blurb(const std::string& preset) {
+  if (preset == "mlp") return "one hidden layer of 128 units: trains in seconds, reads neat digits well";
+  if (preset == "cnn-small") return "two small convolution layers: quick to train, reads drawn digits well";
+  if (preset == "cnn") return "two convolution layers and a dense layer: the best reader of drawings, slower to train";
+  return "your own list of layers";
+}
+
 void run_controls(AppState& app) {
   const TrainerProgress& p = *app.progress;
   Trainer& t = *app.trainer;
   const bool running = p.state == RunState::running, paused = p.state == RunState::paused;
   if (running || paused) {
-    if (running ? ImGui::Button("Pause") : ImGui::Button("Resume")) running ? t.pause() : t.resume();
+    if (clickable(app, running ? "pause" : "resume", running ? "Pause" : "Resume")) toggle_training(app);
+    item_tooltip(running ? "Hold the run; the weights stay as they are. (Space)" : "Go on with the run. (Space)");
     ImGui::SameLine();
-    if (ImGui::Button("Stop")) t.stop();
-  } else if (clickable(app, "start", "Start training")) {
-    t.start();
+    if (clickable(app, "stop", "Stop")) t.stop();
+    item_tooltip("End the run and keep the weights.");
+  } else {
+    if (clickable(app, "start", "Start training")) toggle_training(app);
+    item_tooltip("Train for the epochs set below, from the current weights. (Space)");
   }
   ImGui::SameLine();
-  if (ImGui::Button("Reset weights")) t.reset();
+  if (clickable(app, "reset", "Reset weights")) t.reset();
+  item_tooltip("Fresh random weights from the seed: the net forgets everything.");
   ImGui::SameLine();
-  if (clickable(app, "evaluate", "Evaluate")) t.evaluate_now();
-  ImGui::Text("%s, %s", to_string(p.state), app.threaded ? "on its own thread" : "in main-loop slices");
+  if (clickable(app, "evaluate", "Evaluate")) evaluate_when_ready(app);
+  item_tooltip("Measure accuracy on the 10,000 test digits now (an evaluation also runs after every epoch).");
+  const char* where = app.threaded ? "on its own thread" : "in main-loop slices";
+  if (p.evaluating || app.data.evaluate_when_loaded) ImGui::TextDisabled("%s, %s; evaluating...", to_string(p.state), where);
+  else ImGui::TextDisabled("%s, %s", to_string(p.state), where);
   if (p.starved) {
     ImGui::SameLine();
     ImGui::TextColored({1, 0.6f, 0.3f, 1}, "waiting for data");
   }
+}
+
+// The trainer pauses a run that went wrong and says why; the best weights
+// of the run are one click away.
+void divergence_box(AppState& app) {
+  const TrainerProgress& p = *app.progress;
+  const bool diverged = p.state == RunState::paused && p.message.rfind("training diverged", 0) == 0;
+  if (!diverged) {
+    if (!p.message.empty()) ImGui::TextWrapped("%s", p.message.c_str());
+    return;
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.45f, 1.0f});
+  ImGui::TextWrapped("Paused: %s", p.message.c_str());
+  ImGui::PopStyleColor();
+  ImGui::BeginDisabled(p.best_accuracy < 0);
+  char label[96];
+  if (p.best_accuracy >= 0)
+    std::snprintf(label, sizeof label, "Restore the best weights of this run (%.2f%%)", 100 * p.best_accuracy);
+  else
+    std::snprintf(label, sizeof label, "Restore the best weights of this run");
+  if (clickable(app, "restore_best", label)) app.trainer->restore_best();
+  ImGui::EndDisabled();
+  if (p.best_accuracy < 0) item_tooltip("This run has no evaluation yet, so there are no best weights to go back to.");
 }
 
 void progress_lines(AppState& app) {
@@ -57,74 +100,65 @@ void progress_lines(AppState& app) {
   ImGui::ProgressBar(static_cast<float>(epoch_fraction), {-1, 0}, overlay);
   std::snprintf(overlay, sizeof overlay, "run: %.2f / %d epochs", p.epoch, total);
   ImGui::ProgressBar(static_cast<float>(std::min(1.0, p.epoch / total)), {-1, 0}, overlay);
-  ImGui::Text("%.0f samples/s   ETA %s   lr %.2g", p.samples_per_s, duration_text(p.eta_s).c_str(), p.lr);
-  ImGui::Text("loss %.4f   train acc %.2f%%", p.loss, p.accuracy * 100);
+
+  // Dashes until there is something to show: an idle trainer has no speed
+  // or loss, and weights from elsewhere have no curve here yet.
+  const bool live = !p.history.empty();
+  const bool running = p.state == RunState::running;
+  ImGui::Text("%s samples/s   ETA %s   lr %s", number_or_dash(live && running, "%.0f", p.samples_per_s).c_str(),
+              running ? duration_text(p.eta_s).c_str() : "-", number_or_dash(true, "%.3g", p.lr).c_str());
+  ImGui::Text("loss %s   train acc %s", number_or_dash(live, "%.4f", p.loss).c_str(),
+              number_or_dash(live, "%.2f%%", 100.0 * p.accuracy).c_str());
   ImGui::SameLine();
-  if (p.last_eval) ImGui::Text("  test acc %.2f%%", p.last_eval->accuracy * 100);
-  else ImGui::TextDisabled("  test acc -");
+  const RecordedMetrics& recorded = app.sync.recorded;
+  if (p.last_eval) {
+    ImGui::Text("  test acc %.2f%%", p.last_eval->accuracy * 100);
+  } else if (recorded.test_accuracy >= 0) {
+    ImGui::Text("  test acc %.2f%%", recorded.test_accuracy * 100);
+    item_tooltip(("As recorded with " + recorded.origin + "; press Evaluate to measure it here.").c_str());
+  } else {
+    ImGui::TextDisabled("  test acc -");
+  }
 }
 
-// Returns true when a live setting changed.
-bool hyperparameter_controls(TrainingSettings& s) {
-  OptimizerConfig& o = s.hyper.optimizer;
-  bool changed = false;
-  const float width = ImGui::GetContentRegionAvail().x * 0.55f;
-  ImGui::SetNextItemWidth(width);
-  changed |= ImGui::SliderFloat("learning rate", &o.lr, 1e-5f, 1.0f, "%.5f", ImGuiSliderFlags_Logarithmic);
-  ImGui::SetNextItemWidth(width);
-  changed |= ImGui::SliderInt("batch size", &s.hyper.batch_size, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic);
-  ImGui::SetNextItemWidth(width);
-  changed |= ImGui::SliderInt("epochs", &s.hyper.epochs, 1, 100);
-  int kind = static_cast<int>(o.kind);
-  ImGui::SetNextItemWidth(width);
-  if (ImGui::Combo("optimizer", &kind, "SGD\0Momentum\0Adam\0")) {
-    o.kind = static_cast<OptimizerKind>(kind);
-    changed = true;
-  }
-  ImGui::BeginDisabled(o.kind != OptimizerKind::momentum);
-  ImGui::SetNextItemWidth(width);
-  changed |= ImGui::SliderFloat("momentum", &o.momentum, 0.0f, 0.999f, "%.3f");
-  ImGui::EndDisabled();
-  ImGui::SetNextItemWidth(width);
-  changed |= ImGui::SliderFloat("weight decay", &o.weight_decay, 0.0f, 0.01f, "%.5f", ImGuiSliderFlags_Logarithmic);
-  int schedule = static_cast<int>(o.schedule);
-  ImGui::SetNextItemWidth(width);
-  if (ImGui::Combo("lr schedule", &schedule, "constant\0step\0cosine\0")) {
-    o.schedule = static_cast<Schedule>(schedule);
-    changed = true;
-  }
-  return changed;
-}
-
-// A preset or any layer list (the spec string of docs/weights-format.md),
-// parsed as it is typed so a mistake shows at once, applied with a reset.
-void architecture_controls(AppState& app) {
+// The net: a preset (with DigitLab's settings for it) or any layer list,
+// applied with a reset.
+void net_controls(AppState& app, float label_w) {
   TrainingSettings& s = app.settings;
-  const float width = ImGui::GetContentRegionAvail().x * 0.55f;
   const std::optional<std::string> preset = preset_of(s.arch);
-  ImGui::SetNextItemWidth(width);
-  if (ImGui::BeginCombo("net", preset ? preset->c_str() : "custom")) {
-    for (const std::string& name : preset_names())
-      if (ImGui::Selectable(name.c_str(), preset == name)) set_architecture_text(s, preset_architecture(name));
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("net");
+  const std::string help = std::string("Which network learns. ") + "mlp: " + preset_blurb("mlp") +
+                           ". cnn-small: " + preset_blurb("cnn-small") + ". cnn: " + preset_blurb("cnn") +
+                           ". Choosing one also picks DigitLab's settings for it; the new net starts from random "
+                           "weights after Apply and reset.";
+  item_tooltip(help.c_str());
+  if (label_w > 0) ImGui::SameLine(label_w);
+  ImGui::SetNextItemWidth(std::max(ImGui::GetFontSize() * 6, ImGui::GetContentRegionAvail().x * 0.5f));
+  if (ImGui::BeginCombo("##net", preset ? preset->c_str() : "custom")) {
+    for (const std::string& name : preset_names()) {
+      const bool chosen = ImGui::Selectable(name.c_str(), preset == name);
+      note_clickable(app, ("net_" + name).c_str());
+      if (chosen) {
+        const TrainerConfig config = preset_trainer_config(name);
+        set_architecture_text(s, config.arch);
+        const int epochs = s.hyper.epochs;
+        s.hyper = config.hyper;
+        s.hyper.epochs = epochs;
+        app.trainer->set_hyperparameters(s.hyper);
+      }
+    }
     ImGui::EndCombo();
   }
-  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
-  if (ImGui::InputText("##layers", s.arch_text, sizeof s.arch_text)) {
-    try {
-      s.arch = parse_architecture(s.arch_text);
-      s.arch_error.clear();
-    } catch (const Error& e) {
-      s.arch_error = e.what();
-    }
-  }
-  if (!s.arch_error.empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", s.arch_error.c_str());
-  else ImGui::TextDisabled("%zu parameters", param_count(s.arch));
-  ImGui::SetNextItemWidth(width);
-  ImGui::InputScalar("seed", ImGuiDataType_U64, &s.seed);
+  note_clickable(app, "net");
+  item_tooltip(help.c_str());
+  ImGui::TextWrapped("%s parameters: %s", number_or_dash(s.arch_error.empty(), "%.0f", double(param_count(s.arch))).c_str(),
+                     preset_blurb(preset ? *preset : ""));
+
   const bool pending = s.arch_error.empty() && (s.arch != app.progress->arch || s.seed != app.applied_seed);
   if (!pending) return;
   ImGui::TextColored({1, 0.75f, 0.3f, 1}, "Needs a reset: the weights start over.");
-  if (ImGui::Button("Apply and reset")) {
+  if (clickable(app, "apply_net", "Apply and reset")) {
     try {
       app.trainer->set_architecture(s.arch, s.seed);
       app.applied_seed = s.seed;
@@ -139,23 +173,84 @@ void architecture_controls(AppState& app) {
   }
 }
 
+// Which of the finer settings mean something with the current choices.
+bool setting_applies(const Hyperparameters& h, const std::string& name) {
+  const OptimizerConfig& o = h.optimizer;
+  if (name == "momentum") return o.kind == OptimizerKind::momentum;
+  if (name == "beta1" || name == "beta2" || name == "eps") return o.kind == OptimizerKind::adam;
+  if (name == "step_epochs" || name == "step_gamma") return o.schedule == Schedule::step;
+  if (name == "min_lr_fraction") return o.schedule == Schedule::cosine;
+  if (name.rfind("augment_", 0) == 0) return h.augment.enabled;
+  return true;
+}
+
+bool is_basic(const std::string& name) {
+  return name == "lr" || name == "epochs" || name == "batch_size" || name == "augment";
+}
+
+// A layer list of the spec format (docs/weights-format.md), parsed as it is
+// typed so a mistake shows at once, and the seed.
+void layers_and_seed(AppState& app) {
+  TrainingSettings& s = app.settings;
+  ImGui::TextUnformatted("layers");
+  item_tooltip("The net as a list of layers, e.g. conv3x3x16,relu,maxpool2,dense64,relu,dense10. Applied with a reset.");
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  if (ImGui::InputText("##layers", s.arch_text, sizeof s.arch_text)) {
+    try {
+      s.arch = parse_architecture(s.arch_text);
+      s.arch_error.clear();
+    } catch (const Error& e) {
+      s.arch_error = e.what();
+    }
+  }
+  if (!s.arch_error.empty()) ImGui::TextColored({1, 0.45f, 0.4f, 1}, "%s", s.arch_error.c_str());
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("seed");
+  item_tooltip("Picks the random initial weights, the order of the data and the augmentation: the same seed gives the same run. Applied with a reset.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
+  ImGui::InputScalar("##seed", ImGuiDataType_U64, &s.seed);
+}
+
 }  // namespace
 
 void training_window(AppState& app) {
-  if (begin_panel("Training", app.layout.training)) {
+  if (begin_panel("Training", app.layout[Panel::training])) {
     run_controls(app);
+    divergence_box(app);
     progress_lines(app);
-    section_title("Hyperparameters (apply at the next batch)");
-    if (hyperparameter_controls(app.settings)) {
+    // Narrow panels put each control under its label.
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float label_w = avail > ImGui::GetFontSize() * 22 ? ImGui::GetFontSize() * 7.5f : 0.0f;
+    section_title("The net");
+    net_controls(app, label_w);
+    section_title("Training settings (apply at the next batch)");
+    Hyperparameters& hyper = app.settings.hyper;
+    bool changed = false;
+    for (const SettingInfo& info : training_settings())
+      if (is_basic(info.name)) changed |= setting_control(app, info, hyper, label_w);
+    ImGui::Spacing();
+    ImGui::SetNextItemOpen(app.settings.advanced);
+    app.settings.advanced = ImGui::CollapsingHeader("Advanced");
+    note_clickable(app, "advanced");
+    if (app.settings.advanced) {
+      ImGui::TextWrapped("Finer settings, for when the basics are not enough. Hover a name for what it does; "
+                         "greyed ones do not apply with the choices above.");
+      for (const SettingInfo& info : training_settings()) {
+        if (is_basic(info.name)) continue;
+        ImGui::BeginDisabled(!setting_applies(hyper, info.name));
+        changed |= setting_control(app, info, hyper, label_w);
+        ImGui::EndDisabled();
+      }
+      layers_and_seed(app);
+    }
+    if (changed) {
       try {
-        check_hyperparameters(app.settings.hyper);
-        app.trainer->set_hyperparameters(app.settings.hyper);
+        app.trainer->set_hyperparameters(hyper);
       } catch (const std::exception& e) {
         app.log.add(e.what());
       }
     }
-    section_title("Architecture (needs a reset)");
-    architecture_controls(app);
   }
   ImGui::End();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -130,6 +131,49 @@ std::vector<std::string> parse_model_names(const std::string& body) {
   return out;
 }
 
+namespace {
+
+// A version's metrics as a person reads them: the net, how it was trained,
+// how well it did, and its note. Fields the server did not send are left out.
+std::string describe_metrics(const json& m, const std::string& format) {
+  std::string text;
+  char line[160];
+  const auto add = [&text](const std::string& l) { text += (text.empty() ? "" : "\n") + l; };
+  const std::string preset = string_or(m, "preset"), arch = string_or(m, "arch");
+  const double parameters = number_or(m, "parameters", -1);
+  if (!preset.empty() || !arch.empty()) {
+    std::string net = "net: " + (preset.empty() ? arch : preset);
+    if (parameters >= 0) {
+      std::snprintf(line, sizeof line, " (%.0f parameters)", parameters);
+      net += line;
+    }
+    add(net);
+  }
+  const double epochs = number_or(m, "epochs", -1), seen = number_or(m, "samples_seen", -1);
+  const std::string dataset = string_or(m, "dataset");
+  if (epochs > 0 || seen > 0) {
+    std::snprintf(line, sizeof line, "trained%s%s for %.2f epochs (%.0f samples)", dataset.empty() ? "" : " on ",
+                  dataset.c_str(), std::max(0.0, epochs), std::max(0.0, seen));
+    add(line);
+  } else {
+    add("untrained");
+  }
+  const double accuracy = number_or(m, "test_accuracy", -1), loss = number_or(m, "test_loss", -1);
+  if (accuracy >= 0) {
+    if (loss >= 0) std::snprintf(line, sizeof line, "test accuracy %.2f%%, loss %.4f", 100 * accuracy, loss);
+    else std::snprintf(line, sizeof line, "test accuracy %.2f%%", 100 * accuracy);
+    add(line);
+  } else {
+    add("never evaluated");
+  }
+  if (const std::string note = string_or(m, "note"); !note.empty()) add(note);
+  if (format == "trained") add("made by a training job on the server");
+  else if (!format.empty()) add("uploaded as " + format);
+  return text;
+}
+
+}  // namespace
+
 std::vector<ModelVersion> parse_versions(const std::string& body) {
   std::vector<ModelVersion> out;
   const json parsed = json::parse(body);  // the list refers into it
@@ -141,7 +185,7 @@ std::vector<ModelVersion> parse_versions(const std::string& body) {
     if (v.contains("metrics") && v["metrics"].is_object()) {
       const json& m = v["metrics"];
       mv.test_accuracy = number_or(m, "test_accuracy", number_or(m, "accuracy", -1));
-      mv.metrics = m.dump();
+      mv.description = describe_metrics(m, string_or(v, "format"));
     }
     out.push_back(mv);
   }

@@ -16,7 +16,7 @@ struct ModelVersion {
   std::string created;
   std::uint64_t size = 0;
   double test_accuracy = -1;  // from metrics; < 0 when unknown
-  std::string metrics;        // the metrics object as compact text
+  std::string description;    // the metrics in words, a line each, for a tooltip
 };
 
 struct JobStatus {

@@ -22,10 +22,21 @@ std::string status_json(const StatusReport& r) {
   j["pad_rect"] = rect_json(r.pad_rect);
   j["buttons"] = json::object();
   for (const auto& [name, rect] : r.buttons) j["buttons"][name] = rect_json(rect);
+  j["panels"] = json::object();
+  for (const auto& [name, place] : r.panels) {
+    json p = rect_json(place.rect);
+    p["shown"] = !place.rect.empty();
+    p["tabbed"] = place.tabbed;
+    j["panels"][name] = p;
+  }
+  j["layout"] = {{"mode", r.layout_mode}, {"width", r.viewport_w}, {"height", r.viewport_h}, {"touch", r.touch}};
+  const auto optional = [](const auto& v) { return v ? json(*v) : json(nullptr); };
   j["model"] = {{"name", r.model_name},
-                {"version", r.server_version ? json(*r.server_version) : json(nullptr)},
+                {"version", optional(r.server_version)},
                 {"local_version", r.local_version},
-                {"trained", r.trained}};
+                {"trained", r.trained},
+                {"changed", r.changed_since_server},
+                {"recorded_test_accuracy", optional(r.recorded_test_accuracy)}};
   j["training"] = {{"state", r.train_state},
                    {"threaded", r.threaded},
                    {"cross_origin_isolated", r.cross_origin_isolated},
@@ -35,7 +46,12 @@ std::string status_json(const StatusReport& r) {
                    {"samples_seen", r.samples_seen},
                    {"loss", r.loss},
                    {"accuracy", r.accuracy},
-                   {"test_accuracy", r.test_accuracy ? json(*r.test_accuracy) : json(nullptr)},
+                   {"test_accuracy", optional(r.test_accuracy)},
+                   {"diverged", r.diverged},
+                   {"best_accuracy", optional(r.best_accuracy)},
+                   {"history_points", r.history_points},
+                   {"evaluations", r.evaluations},
+                   {"message", r.trainer_message},
                    {"samples_per_s", r.samples_per_s},
                    {"eta_s", r.eta_s},
                    {"starved", r.starved}};
@@ -43,7 +59,11 @@ std::string status_json(const StatusReport& r) {
                {"cache_size", r.cache_size},
                {"cache_capacity", r.cache_capacity},
                {"cache_fill", r.cache_capacity ? double(r.cache_size) / double(r.cache_capacity) : 0.0},
-               {"test_samples", r.test_samples}};
+               {"test_samples", r.test_samples},
+               {"bytes_downloaded", r.bytes_downloaded}};
+  j["session"] = {{"offered", r.session_offered},
+                  {"restored", r.session_restored},
+                  {"saved_age_s", optional(r.session_saved_age_s)}};
   j["server"] = {{"enabled", r.server_enabled},
                  {"reachable", r.server_reachable},
                  {"error", r.server_error},

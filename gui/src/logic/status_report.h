@@ -23,11 +23,23 @@ struct StatusReport {
   Rect pad_rect;                          // CSS / window pixels
   std::map<std::string, Rect> buttons;    // clickable buttons on screen now, by name
 
+  // The layout: each panel's place, or the tab it is behind.
+  struct PanelPlace {
+    Rect rect;            // empty when behind a tab not chosen
+    bool tabbed = false;  // reached through the tab buttons["tab_page_NAME"]
+  };
+  std::map<std::string, PanelPlace> panels;  // by panel_name(), plus "title", "tabs", "status"
+  std::string layout_mode;
+  float viewport_w = 0, viewport_h = 0;
+  bool touch = false;
+
   // The model in use.
   std::string model_name;
   std::optional<std::uint64_t> server_version;  // version pulled or pushed last
   std::uint64_t local_version = 0;              // grows with every weights change
   bool trained = false;
+  bool changed_since_server = false;            // trained or taught since server_version
+  std::optional<double> recorded_test_accuracy; // the loaded file's own, until we evaluate
 
   // Training.
   std::string train_state = "idle";
@@ -40,6 +52,11 @@ struct StatusReport {
   float loss = 0;
   float accuracy = 0;
   std::optional<double> test_accuracy;  // last evaluation
+  std::string diverged;                 // why the trainer paused the run, or empty
+  std::optional<double> best_accuracy;  // of this run, what restore_best brings back
+  std::size_t history_points = 0;
+  std::size_t evaluations = 0;
+  std::string trainer_message;
   float samples_per_s = 0;
   double eta_s = 0;
   bool starved = false;
@@ -49,6 +66,7 @@ struct StatusReport {
   std::size_t cache_size = 0;
   std::size_t cache_capacity = 0;
   std::size_t test_samples = 0;
+  std::uint64_t bytes_downloaded = 0;  // as it crossed the wire, everything the page fetched
 
   // Server.
   bool server_enabled = false;
@@ -56,6 +74,11 @@ struct StatusReport {
   std::string server_error;
   bool version_conflict = false;
   std::string job_state;  // server training job, empty when none
+
+  // The session kept across reloads.
+  bool session_offered = false;   // a saved session waits for Continue / Start fresh
+  bool session_restored = false;  // the user continued one
+  std::optional<double> session_saved_age_s;  // since the last save
 
   FrameSummary frame;       // frame-to-frame interval
   FrameSummary frame_training;  // the same over the last frames while training ran

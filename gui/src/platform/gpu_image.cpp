@@ -2,11 +2,7 @@
 
 #include <algorithm>
 
-#ifdef __EMSCRIPTEN__
-#include <GLES3/gl3.h>
-#else
-#include <SDL_opengl.h>
-#endif
+#include "platform/gl.h"
 
 namespace digitlab::gui {
 namespace {

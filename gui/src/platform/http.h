@@ -4,6 +4,7 @@
 // to their callbacks inside poll(), on the thread that calls poll() (the UI
 // thread), so callbacks may touch the app state freely.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -48,5 +49,10 @@ class HttpClient {
   std::string base_url_;
   std::unique_ptr<Impl> impl_;
 };
+
+// Bytes downloaded so far, as they crossed the wire (compressed): in the
+// browser everything the page fetched, its code and font included (Resource
+// Timing); on the desktop the bodies of the client's responses.
+std::uint64_t bytes_downloaded();
 
 }  // namespace digitlab::gui

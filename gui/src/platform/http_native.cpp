@@ -3,6 +3,7 @@
 // the data feed behind it.
 #include <httplib.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -11,6 +12,11 @@
 #include "platform/http.h"
 
 namespace digitlab::gui {
+namespace {
+std::atomic<std::uint64_t> downloaded{0};
+}  // namespace
+
+std::uint64_t bytes_downloaded() { return downloaded; }
 
 struct HttpClient::Impl {
   static constexpr int kWorkers = 3;
@@ -65,6 +71,9 @@ struct HttpClient::Impl {
       return response;
     }
     response.status = result->status;
+    // Content-Length is what crossed the wire when the body came gzipped.
+    const std::uint64_t wire = result->get_header_value<std::uint64_t>("Content-Length");
+    downloaded += wire ? wire : result->body.size();
     response.body = std::move(result->body);
     response.etag = result->get_header_value("ETag");
     return response;

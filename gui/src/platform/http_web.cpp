@@ -1,6 +1,7 @@
 // Browser HTTP: emscripten_fetch started from the main thread, whose
 // callbacks arrive on the main thread between frames; they only queue the
 // response, and poll() runs the app's callbacks like on the desktop.
+#include <emscripten.h>
 #include <emscripten/fetch.h>
 
 #include <cctype>
@@ -87,6 +88,19 @@ void HttpClient::send(HttpRequest request, HttpCallback done) {
   attr.onsuccess = on_complete;
   attr.onerror = on_complete;  // HTTP errors carry a status and a JSON body too
   emscripten_fetch(&attr, (base_url_ + pending->request.path).c_str());
+}
+
+std::uint64_t bytes_downloaded() {
+  return static_cast<std::uint64_t>(EM_ASM_DOUBLE({
+    if (Module['digitlabBytes'] === undefined) {
+      // Entries from before this call are buffered, the page itself included.
+      Module['digitlabBytes'] = 0;
+      const add = (list) => { for (const e of list.getEntries()) Module['digitlabBytes'] += e.transferSize || 0; };
+      new PerformanceObserver(add).observe({type: 'resource', buffered: true});
+      new PerformanceObserver(add).observe({type: 'navigation', buffered: true});
+    }
+    return Module['digitlabBytes'];
+  }));
 }
 
 void HttpClient::poll() {

@@ -1,24 +1,17 @@
 #include "platform/window.h"
 
-#include "platform/gpu_image.h"
-
-#include <SDL.h>
 #include <imgui_impl_opengl3.h>
 #include <imgui_impl_sdl.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
-#include <thread>
 
-#ifdef __EMSCRIPTEN__
-#include <GLES3/gl3.h>
-#include <emscripten.h>
-#else
-#include <SDL_opengl.h>
-#endif
+#include "platform/gl.h"
+#include "platform/gpu_image.h"
+#include "platform/window_backend.h"
 
 namespace digitlab::gui {
 namespace {
@@ -27,30 +20,14 @@ SDL_Window* window = nullptr;
 SDL_GLContext gl_context = nullptr;
 std::uint64_t rendered_frames = 0;
 
-#ifdef __EMSCRIPTEN__
-constexpr const char* kGlslVersion = "#version 300 es";
-constexpr const char* kFontPath = "/fonts/DejaVuSans.ttf";  // embedded at link time
-#else
-constexpr const char* kGlslVersion = "#version 130";
-constexpr const char* kFontPath = DIGITLAB_GUI_FONT;  // Debian's fonts-dejavu-core
-#endif
 constexpr float kBodyFontPx = 15.0f;
+constexpr float kSmallFontPx = 11.0f;
 constexpr float kLargeFontPx = 56.0f;
 
-void set_gl_attributes() {
-#ifdef __EMSCRIPTEN__
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#else
-  // 3.0 is what Mesa's software renderer under Xvfb offers; enough for ImGui.
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#endif
-  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
-  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
-}
+// The characters the interface writes: Latin-1 and a few signs. The web
+// build embeds a font cut down to these (gui/CMakeLists.txt), so both lists
+// come from one CMake variable.
+const ImWchar kGlyphRanges[] = {DIGITLAB_GUI_GLYPHS, 0};
 
 // Pixels per logical pixel. The browser reports devicePixelRatio through a
 // drawable larger than the window; X11 and Wayland-through-X report a DPI.
@@ -68,16 +45,16 @@ float pixel_density(float& font_oversample) {
 void load_fonts(Fonts& fonts, float ui_scale, float oversample) {
   ImGuiIO& io = ImGui::GetIO();
   const float raster = ui_scale * oversample;
-  const bool have_font = std::ifstream(kFontPath).good();
-  if (have_font) {
-    fonts.body = io.Fonts->AddFontFromFileTTF(kFontPath, kBodyFontPx * raster);
-    fonts.large = io.Fonts->AddFontFromFileTTF(kFontPath, kLargeFontPx * raster);
+  if (std::ifstream(backend::kFontPath).good()) {
+    fonts.body = io.Fonts->AddFontFromFileTTF(backend::kFontPath, kBodyFontPx * raster, nullptr, kGlyphRanges);
+    fonts.small = io.Fonts->AddFontFromFileTTF(backend::kFontPath, kSmallFontPx * raster, nullptr, kGlyphRanges);
+    fonts.large = io.Fonts->AddFontFromFileTTF(backend::kFontPath, kLargeFontPx * raster, nullptr, kGlyphRanges);
   }
-  if (!fonts.body || !fonts.large) {
-    std::fprintf(stderr, "digitlab: font %s not found, using ImGui's built-in font\n", kFontPath);
+  if (!fonts.body || !fonts.small || !fonts.large) {
+    std::fprintf(stderr, "digitlab: font %s not found, using ImGui's built-in font\n", backend::kFontPath);
     ImFontConfig config;
     config.SizePixels = 13.0f * raster;
-    fonts.body = io.Fonts->AddFontDefault(&config);
+    fonts.body = fonts.small = io.Fonts->AddFontDefault(&config);
     config.SizePixels = 13.0f * 3.0f * raster;
     fonts.large = io.Fonts->AddFontDefault(&config);
   }
@@ -85,61 +62,6 @@ void load_fonts(Fonts& fonts, float ui_scale, float oversample) {
   // text stays sharp on HiDPI screens.
   io.FontGlobalScale = 1.0f / oversample;
 }
-
-}  // namespace
-
-bool open_window(const WindowOptions& options, Fonts& fonts) {
-#ifdef __EMSCRIPTEN__
-  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
-#endif
-  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
-    std::fprintf(stderr, "digitlab: SDL_Init: %s\n", SDL_GetError());
-    return false;
-  }
-  set_gl_attributes();
-  int width = options.width, height = options.height;
-#ifdef __EMSCRIPTEN__
-  width = EM_ASM_INT({ return window.innerWidth; });
-  height = EM_ASM_INT({ return window.innerHeight; });
-#endif
-  const auto flags = static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  window = SDL_CreateWindow(options.title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width, height, flags);
-  if (!window) {
-    std::fprintf(stderr, "digitlab: SDL_CreateWindow: %s\n", SDL_GetError());
-    return false;
-  }
-  gl_context = SDL_GL_CreateContext(window);
-  if (!gl_context) {
-    std::fprintf(stderr, "digitlab: cannot create an OpenGL context: %s\n", SDL_GetError());
-    return false;
-  }
-  SDL_GL_MakeCurrent(window, gl_context);
-  SDL_GL_SetSwapInterval(options.vsync ? 1 : 0);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // the layout is computed, nothing to remember
-  ImGui::StyleColorsDark();
-  float oversample = 1.0f;
-  const float ui_scale = pixel_density(oversample);
-  ImGui::GetStyle().ScaleAllSizes(ui_scale);
-  load_fonts(fonts, ui_scale, oversample);
-  ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
-  ImGui_ImplOpenGL3_Init(kGlslVersion);
-  return true;
-}
-
-void close_window() {
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplSDL2_Shutdown();
-  ImGui::DestroyContext();
-  SDL_GL_DeleteContext(gl_context);
-  SDL_DestroyWindow(window);
-  SDL_Quit();
-}
-
-namespace {
 
 // A fingerprint of what a frame would show: ImGui's vertices, indices and
 // draw commands, the display size, and the texture uploads so far.
@@ -175,13 +97,63 @@ std::uint64_t frame_fingerprint(const ImDrawData& data) {
   return h;
 }
 
-// One frame: events, ImGui frame, the app's frame, render. False to stop.
+}  // namespace
+
+bool open_window(const WindowOptions& options, Fonts& fonts) {
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    std::fprintf(stderr, "digitlab: SDL_Init: %s\n", SDL_GetError());
+    return false;
+  }
+  backend::prepare_window();
+  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+  SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+  SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+  int width = options.width, height = options.height;
+  backend::initial_size(width, height);
+  const auto flags = static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  window = SDL_CreateWindow(options.title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width, height, flags);
+  if (!window) {
+    std::fprintf(stderr, "digitlab: SDL_CreateWindow: %s\n", SDL_GetError());
+    return false;
+  }
+  gl_context = SDL_GL_CreateContext(window);
+  if (!gl_context) {
+    std::fprintf(stderr, "digitlab: cannot create an OpenGL context: %s\n", SDL_GetError());
+    return false;
+  }
+  SDL_GL_MakeCurrent(window, gl_context);
+  SDL_GL_SetSwapInterval(options.vsync ? 1 : 0);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the layout is computed, nothing to remember
+  ImGui::StyleColorsDark();
+  float oversample = 1.0f;
+  const float ui_scale = pixel_density(oversample);
+  ImGui::GetStyle().ScaleAllSizes(ui_scale);
+  load_fonts(fonts, ui_scale, oversample);
+  ImGui_ImplSDL2_InitForOpenGL(window, gl_context);
+  ImGui_ImplOpenGL3_Init(backend::kGlslVersion);
+  backend::install_page_hooks();
+  return true;
+}
+
+void close_window() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_GL_DeleteContext(gl_context);
+  SDL_DestroyWindow(window);
+  SDL_Quit();
+}
+
 // A frame that would show exactly the previous picture is not drawn again:
 // the window (or canvas) keeps showing it, and the renderer, software in
 // headless Chromium and under Xvfb, is spared a full-window redraw. Input
 // and training progress change the picture, so they are drawn at once.
-bool frame_once(const std::function<bool()>& frame) {
-  bool keep_going = true;
+bool backend::frame_once(const std::function<bool()>& frame) {
+  bool quit = false;
   // ImGui 1.86 sees the mouse once per frame, so a release and the next
   // press in one frame (a quick second stroke, or letting go of the pad and
   // clicking a button) would merge into one long press and lose the click,
@@ -198,12 +170,12 @@ bool frame_once(const std::function<bool()>& frame) {
     button_changed |= button;
     moved |= event.type == SDL_MOUSEMOTION;
     ImGui_ImplSDL2_ProcessEvent(&event);
-    if (event.type == SDL_QUIT) keep_going = false;
+    if (event.type == SDL_QUIT) handle_quit(quit);
   }
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
-  keep_going = frame() && keep_going;
+  const bool keep_going = frame() && !quit;
   ImGui::Render();
   ImDrawData* data = ImGui::GetDrawData();
   static std::uint64_t shown = 0;
@@ -225,50 +197,6 @@ bool frame_once(const std::function<bool()>& frame) {
   ++rendered_frames;
   return keep_going;
 }
-
-}  // namespace
-
-#ifdef __EMSCRIPTEN__
-void run_frames(const std::function<bool()>& frame) {
-  static std::function<bool()> the_frame;
-  the_frame = frame;
-  // The browser paces frames with requestAnimationFrame; the page lives on
-  // after main() returns (simulate_infinite_loop).
-  emscripten_set_main_loop([] { frame_once(the_frame); }, 0, true);
-}
-
-bool cross_origin_isolated() {
-  return EM_ASM_INT({ return (typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated) ? 1 : 0; }) != 0;
-}
-
-bool threads_available() {
-#ifdef __EMSCRIPTEN_PTHREADS__
-  return cross_origin_isolated();
-#else
-  return false;
-#endif
-}
-#else
-void run_frames(const std::function<bool()>& frame) {
-  // Vsync paces the loop where the driver honours it; under Xvfb it does
-  // not, so pace to 60 Hz against a fixed schedule (sleeping to absolute
-  // deadlines keeps intervals even) rather than spin a core the trainer needs.
-  using clock = std::chrono::steady_clock;
-  const auto period = std::chrono::microseconds(16667);
-  auto deadline = clock::now();
-  for (;;) {
-    if (!frame_once(frame)) return;
-    deadline += period;
-    const auto now = clock::now();
-    if (now > deadline + period) deadline = now;  // fell behind: start a new schedule
-    else std::this_thread::sleep_until(deadline);
-  }
-}
-
-bool cross_origin_isolated() { return true; }
-bool threads_available() { return true; }
-
-#endif
 
 std::uint64_t frames_rendered() { return rendered_frames; }
 

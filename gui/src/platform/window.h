@@ -1,7 +1,9 @@
 // The one place that knows about SDL, OpenGL contexts and the browser's
-// main loop: opens the window, runs ImGui's platform and renderer backends,
-// loads the fonts, and drives the frame loop (a plain loop on the desktop,
-// requestAnimationFrame in the browser).
+// page: opens the window, runs ImGui's platform and renderer backends, loads
+// the fonts, drives the frame loop (a plain loop on the desktop,
+// requestAnimationFrame in the browser) and tells the app when the user
+// leaves. window.cpp is shared; window_native.cpp and window_web.cpp hold
+// what differs, as http_* and files_* do.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -12,6 +14,7 @@ namespace digitlab::gui {
 
 struct Fonts {
   ImFont* body = nullptr;
+  ImFont* small = nullptr;  // dense numbers (the confusion matrix)
   ImFont* large = nullptr;  // the top guess
 };
 
@@ -35,9 +38,20 @@ void run_frames(const std::function<bool()>& frame);
 bool cross_origin_isolated();
 // True when this build can run the trainer on its own thread here.
 bool threads_available();
+// True when the main pointer is a finger (a phone or tablet): bigger targets.
+bool touch_screen();
 // Frames actually drawn so far (unchanged frames are skipped, see window.cpp).
 std::uint64_t frames_rendered();
 // Seconds since an arbitrary start, monotonic.
 double now_seconds();
+
+// Leaving. `save` runs when the user leaves: the browser's pagehide (and
+// the page turning hidden, the last sure moment on a phone), the desktop
+// window's close. With the warning on, the browser asks before the page is
+// left or reloaded, and closing the desktop window becomes a request the
+// app answers (take_close_request) instead of an exit.
+void on_leave(std::function<void()> save);
+void set_leave_warning(bool on);
+bool take_close_request();  // desktop: the user closed the window while warned
 
 }  // namespace digitlab::gui

@@ -1,0 +1,117 @@
+#include "app/automation.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "app/prediction.h"
+#include "app/session.h"
+
+namespace digitlab::gui {
+
+StatusReport make_report(const AppState& app) {
+  StatusReport r;
+  r.pad_message = input_status_message(app.pad.input.status);
+  if (app.pad.input.ready()) {
+    r.prediction = argmax10(app.pad.probs.data());
+    r.probabilities = app.pad.probs;
+  }
+  r.pad_rect = app.pad.rect;
+  r.buttons = app.clickables;
+  const Layout& l = app.layout;
+  for (int i = 0; i < kPanels; ++i) r.panels[panel_name(static_cast<Panel>(i))] = {l.panels[i], l.tabbed[i]};
+  r.panels["title"] = {l.title, false};
+  r.panels["status"] = {l.status, false};
+  if (!l.tabs.empty()) r.panels["tabs"] = {l.tabs, false};
+  r.layout_mode = to_string(l.mode);
+  const ImGuiIO& io = ImGui::GetIO();
+  r.viewport_w = io.DisplaySize.x;
+  r.viewport_h = io.DisplaySize.y;
+  r.touch = app.touch;
+  r.model_name = app.sync.model_name;
+  if (app.sync.known_model == app.sync.model_name) r.server_version = app.sync.known_version;
+  r.changed_since_server = app.sync.changed;
+  if (app.sync.recorded.test_accuracy >= 0) r.recorded_test_accuracy = app.sync.recorded.test_accuracy;
+  if (app.snapshot) {
+    r.local_version = app.snapshot->version;
+    r.trained = app.snapshot->trained;
+  }
+  if (const auto& p = app.progress) {
+    r.train_state = to_string(p->state);
+    r.epoch = p->epoch;
+    r.total_epochs = p->total_epochs;
+    r.steps = p->steps;
+    r.samples_seen = p->samples_seen;
+    r.loss = p->loss;
+    r.accuracy = p->accuracy;
+    if (p->last_eval) r.test_accuracy = p->last_eval->accuracy;
+    r.samples_per_s = p->samples_per_s;
+    r.eta_s = p->eta_s;
+    r.starved = p->starved;
+    r.diverged = p->diverged;
+    if (p->best_accuracy >= 0) r.best_accuracy = p->best_accuracy;
+    r.history_points = p->history.size();
+    r.evaluations = p->evals.size();
+    r.trainer_message = p->message;
+  }
+  r.threaded = app.threaded;
+  r.cross_origin_isolated = app.isolated;
+  r.data_source = app.data.source;
+  if (app.data.cache) {
+    r.cache_size = app.data.cache->size();
+    r.cache_capacity = app.data.cache->capacity();
+  }
+  r.test_samples = app.data.test ? app.data.test->size() : 0;
+  r.bytes_downloaded = bytes_downloaded();
+  r.server_enabled = app.http != nullptr;
+  r.server_reachable = app.sync.reachable;
+  r.server_error = app.sync.last_error;
+  r.version_conflict = app.sync.conflict;
+  if (app.sync.job) r.job_state = app.sync.job->state;
+  r.session_offered = app.session.offer.has_value();
+  r.session_restored = app.session.restored;
+  if (app.session.last_saved_at >= 0) r.session_saved_age_s = now_seconds() - app.session.last_saved_at;
+  r.frame = app.frame_interval.summary();
+  r.frame_training = app.frame_training.summary();
+  r.frame_work = app.frame_work.summary();
+  r.frames_drawn = frames_rendered();
+  r.messages = app.log.latest(5);
+  return r;
+}
+
+bool autotest_tick(AppState& app) {
+  const double t = now_seconds() - app.started_at;
+  if (app.session.offer) {
+    // A saved session from the previous --autotest run: carry it on.
+    continue_session(app);
+    app.log.add("autotest: continued the saved session");
+  }
+  if (!app.autotest_started && t > 1.0 && app.session.read_done) {
+    app.autotest_started = true;
+    draw_demo_digit(app.pad);
+    if (!app.session.restored) {
+      // Long enough to train through the whole test, so the frame times are
+      // measured while training at full speed, and only from then on.
+      app.settings.hyper.epochs = 1000;
+      app.trainer->set_hyperparameters(app.settings.hyper);
+      app.trainer->start();
+    }
+    app.frame_interval = FrameStats();
+    app.frame_work = FrameStats();
+    app.frame_training = FrameStats();
+    app.log.add("autotest: drew a digit and started training");
+  }
+  // An evaluation shortly before the end, so the state says how good the
+  // net that reads the drawn 7 is.
+  if (app.autotest_started && !app.autotest_evaluated && t > app.options.autotest_s - 8) {
+    app.autotest_evaluated = true;
+    app.trainer->evaluate_now();
+  }
+  if (t < app.options.autotest_s) return true;
+  save_session_now(app);
+  const std::string json = status_json(make_report(app));
+  if (app.options.state_out.empty()) std::printf("%s\n", json.c_str());
+  else std::ofstream(app.options.state_out) << json << "\n";
+  return false;
+}
+
+}  // namespace digitlab::gui
