@@ -6,6 +6,7 @@
 #include "digitlab/dataset.h"
 #include "digitlab/hyperparameters.h"
 #include "digitlab/model.h"
+#include "digitlab/model_name.h"
 #include "digitlab/optimizer.h"
 #include "digitlab/preprocess.h"
 #include "digitlab/trainer.h"

@@ -102,7 +102,7 @@ struct DataState {
 };
 
 struct SyncState {
-  char model_name[64] = "default";
+  char model_name[kMaxModelNameLength + 1] = "default";
   std::optional<std::uint64_t> known_version;  // server version our weights came from / went to
   std::string known_model;                     // ... of this model
   std::vector<std::string> models;
