@@ -22,7 +22,8 @@ struct ServerOptions {
 };
 
 // Parses argv onto the defaults. Returns nullopt when --help was asked for
-// (the usage text is printed). Throws std::invalid_argument on bad usage.
+// (the usage text is printed). Throws std::invalid_argument on bad usage,
+// with a message that names the option.
 std::optional<ServerOptions> parse_options(int argc, const char* const* argv);
 
 // $XDG_STATE_HOME/digitlab/digitlab.db, else ~/.local/state/digitlab/digitlab.db,
