@@ -30,15 +30,19 @@ std::optional<ServerOptions> parse_options(int argc, const char* const* argv) {
                      DIGITLAB_DEFAULT_DATA_DIR + ", served as \"mnist\")")
       ->type_name("DIR");
   app.add_option("--db", o.db,
-                 "SQLite database of model versions; its folder is created (default: " + default_db_path() + ")")
-      ->type_name("FILE")
+                 "the store of models and jobs: a SQLite file (its folder is created; default: " +
+                     default_db_path() + ") or a postgresql:// URL that replicas behind nginx share")
+      ->type_name("FILE|URL")
       ->check([](const std::string& db) -> std::string {
-        return db.empty() ? "needs a file name (leave it out for the default)" : "";
+        return db.empty() ? "needs a file name or a postgresql:// URL (leave it out for the default)" : "";
       });
   app.add_option("--web", o.web, "web app to serve at /")->capture_default_str()->type_name("DIR");
   app.add_option("--token", o.token, "require \"Authorization: Bearer T\" for every write (unset: no auth)")
       ->envname("DIGITLAB_TOKEN")
       ->type_name("T");
+  app.add_option("--name", o.name,
+                 "this replica's name in its X-DigitLab-Replica header, /api/health and the jobs it runs "
+                 "(default: HOST:PID)");
   app.add_option("--max-body", o.max_body, "largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40));
@@ -49,9 +53,13 @@ std::optional<ServerOptions> parse_options(int argc, const char* const* argv) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t(1), std::size_t(64)));
   app.add_option("--job-queue", o.job_queue,
-                 "training jobs waiting for a free slot before 429")
+                 "training jobs waiting for a free slot (across all replicas of one database) before 429")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t(0), std::size_t(1024)));
+  app.add_option("--job-lease", o.job_lease,
+                 "seconds a running job stays claimed without a heartbeat before another replica runs it again")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t(2), std::size_t(3600)));
   app.add_option("--header-timeout", o.header_timeout,
                  "a request's line and headers must arrive within S seconds of its first byte, else 408")
       ->capture_default_str()
