@@ -47,6 +47,33 @@ bool condition_holds(const WriteCondition& condition, std::int64_t current) {
 
 std::string job_query(const char* where) { return std::string("SELECT ") + kJobColumns + " FROM jobs WHERE " + where; }
 
+// The model's latest version (0 for a new model), its row locked until the
+// transaction ends: a racing writer on any replica waits here, then sees the
+// version this one wrote. A new model's row (latest 0) goes with a rollback.
+std::int64_t lock_model(SqlConnection& db, const std::string& model, std::int64_t now) {
+  db.query("INSERT INTO models(name, latest, created) VALUES($1, 0, $2) ON CONFLICT(name) DO NOTHING", {model, now});
+  return db.query(std::string("SELECT latest FROM models WHERE name = $1") + db.dialect().lock_row, {model})
+      .at(0)
+      .int64(0);
+}
+
+// Appends info.version (the next after the locked latest) with its bytes.
+void append_version(SqlConnection& db, const VersionInfo& info, const std::string& body) {
+  db.query("UPDATE models SET latest = $2 WHERE name = $1", {info.model, info.version});
+  db.query("INSERT INTO versions(model, version, created, size, format, metrics, body) "
+           "VALUES($1, $2, $3, $4, $5, $6, $7)",
+           {info.model, info.version, info.created_ms, static_cast<std::int64_t>(body.size()), info.format,
+            info.metrics_json, Bytes{body}});
+}
+
+JobCounts count_jobs(SqlConnection& db) {
+  JobCounts counts;
+  for (const SqlRow& row :
+       db.query("SELECT state, COUNT(*) FROM jobs WHERE state IN ('running', 'queued') GROUP BY state"))
+    (row.text(0) == "running" ? counts.running : counts.queued) = row.int64(1);
+  return counts;
+}
+
 std::optional<JobRow> first_job(const SqlRows& rows) {
   if (rows.empty()) return std::nullopt;
   return read_job(rows.front());
@@ -115,23 +142,12 @@ std::unique_lock<std::mutex> ModelStore::write_turn() {
 WriteOutcome ModelStore::put_in(SqlConnection& db, const std::string& model, const WriteCondition& condition,
                                 const NewVersion& version) {
   const std::int64_t now = unix_time_ms();
-  // The model's row exists (latest 0 for a new model) and is locked before
-  // the check: a racing writer on any replica waits here, then sees the
-  // version this one wrote. A refused write rolls the new row back.
-  db.query("INSERT INTO models(name, latest, created) VALUES($1, 0, $2) ON CONFLICT(name) DO NOTHING", {model, now});
-  const std::int64_t current =
-      db.query(std::string("SELECT latest FROM models WHERE name = $1") + db.dialect().lock_row, {model})
-          .at(0)
-          .int64(0);
   WriteOutcome outcome;
-  outcome.current = current;
-  if (!condition_holds(condition, current)) return outcome;
-  outcome.info = VersionInfo{model, current + 1, now, static_cast<std::int64_t>(version.body.size()), version.format,
-                             version.metrics_json};
-  const VersionInfo& info = outcome.info;
-  db.query("UPDATE models SET latest = $2 WHERE name = $1", {model, info.version});
-  db.query("INSERT INTO versions(model, version, created, size, format, metrics, body) VALUES($1, $2, $3, $4, $5, $6, $7)",
-           {model, info.version, info.created_ms, info.size, info.format, info.metrics_json, Bytes{version.body}});
+  outcome.current = lock_model(db, model, now);
+  if (!condition_holds(condition, outcome.current)) return outcome;
+  outcome.info = VersionInfo{model, outcome.current + 1, now, static_cast<std::int64_t>(version.body.size()),
+                             version.format, version.metrics_json};
+  append_version(db, outcome.info, version.body);
   outcome.stored = true;
   return outcome;
 }
@@ -149,17 +165,8 @@ bool ModelStore::import_version(const VersionInfo& info, const std::string& body
   const auto turn = write_turn();
   Lease db = lease();
   SqlTransaction transaction(*db);
-  db->query("INSERT INTO models(name, latest, created) VALUES($1, 0, $2) ON CONFLICT(name) DO NOTHING",
-            {info.model, info.created_ms});
-  const std::int64_t current =
-      db->query(std::string("SELECT latest FROM models WHERE name = $1") + dialect_->lock_row, {info.model})
-          .at(0)
-          .int64(0);
-  if (current != info.version - 1) return false;
-  db->query("UPDATE models SET latest = $2 WHERE name = $1", {info.model, info.version});
-  db->query("INSERT INTO versions(model, version, created, size, format, metrics, body) VALUES($1, $2, $3, $4, $5, $6, $7)",
-            {info.model, info.version, info.created_ms, static_cast<std::int64_t>(body.size()), info.format,
-             info.metrics_json, Bytes{body}});
+  if (lock_model(*db, info.model, info.created_ms) != info.version - 1) return false;
+  append_version(*db, info, body);
   transaction.commit();
   return true;
 }
@@ -209,9 +216,7 @@ SubmitOutcome ModelStore::submit_job(const std::string& model, const std::string
   std::int64_t capacity = admission.queue;
   for (const SqlRow& row : slots) capacity += row.int64(0);
   SubmitOutcome outcome;
-  for (const SqlRow& row :
-       db->query("SELECT state, COUNT(*) FROM jobs WHERE state IN ('running', 'queued') GROUP BY state"))
-    (row.text(0) == "running" ? outcome.counts.running : outcome.counts.queued) = row.int64(1);
+  outcome.counts = count_jobs(*db);
   if (outcome.counts.running + outcome.counts.queued >= capacity) return outcome;
   outcome.job = first_job(db->query(std::string("INSERT INTO jobs(model, state, request, settings, created) "
                                                 "VALUES($1, 'queued', $2, $3, $4) RETURNING ") +
@@ -293,11 +298,7 @@ void ModelStore::release_jobs(const std::string& replica) {
 
 JobCounts ModelStore::job_counts() const {
   Lease db = lease();
-  JobCounts counts;
-  for (const SqlRow& row :
-       db->query("SELECT state, COUNT(*) FROM jobs WHERE state IN ('running', 'queued') GROUP BY state"))
-    (row.text(0) == "running" ? counts.running : counts.queued) = row.int64(1);
-  return counts;
+  return count_jobs(*db);
 }
 
 void ModelStore::forget_ended_jobs(std::int64_t keep) {
