@@ -14,7 +14,7 @@
 // the page says so and training goes on from its cache. Screenshots and the state
 // JSON land in test-artifacts/.
 //
-// Env: DIGITLAB_SERVER, DIGITLAB_WEB, DIGITLAB_DATA, ARTIFACTS, CHROMIUM,
+// Env: DIGITLAB_SERVER, DIGITLAB_WEB, DIGITLAB_DATA, ARTIFACTS, CHROMIUM, DIGITLAB_BASE_URL,
 // TRAIN_TIMEOUT_S (default 180), FRAME_P95_MS (default 20).
 'use strict';
 const { chromium } = require('playwright-core');
@@ -31,6 +31,9 @@ const webDir = process.env.DIGITLAB_WEB || path.join(root, 'build/web');
 const dataDir = process.env.DIGITLAB_DATA || path.join(root, 'data/mnist');
 const artifacts = process.env.ARTIFACTS || path.join(root, 'test-artifacts');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+// Set: test the web app as that URL serves it (scripts/cluster.sh's nginx)
+// instead of starting a server.
+const deploymentBase = process.env.DIGITLAB_BASE_URL;
 const trainTimeoutS = Number(process.env.TRAIN_TIMEOUT_S || 180);
 // Frame times are figures for the benchmark report (printed below): under a
 // shared machine's load a timed assert would fail for the wrong reason. The
@@ -329,6 +332,17 @@ async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   for (const f of [serverBin, path.join(webDir, 'index.html'), path.join(webDir, 'digitlab.js')]) {
     if (!fs.existsSync(f)) throw new Error(`${f} is missing: build the native and web presets first`);
+  }
+  if (deploymentBase) {
+    // A running deployment (nginx in front of the test cluster's replicas):
+    // the isolated run only; the other two need a server of their own.
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    try {
+      await isolatedRun(browser, { base: deploymentBase });
+    } finally {
+      await browser.close();
+    }
+    return;
   }
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
