@@ -54,7 +54,7 @@ if [ "$command" != up ] && [ -f "$env_file" ]; then
   . "$env_file"
 fi
 pg_port=$((port + 1))
-replica_port() { echo $((port + 2 + $1)); }
+replica_port() { echo $((port + 1 + $1)); }  # replica-1 on P+2
 url="http://127.0.0.1:$port"
 
 # --- who runs the services ------------------------------------------------------
@@ -85,7 +85,8 @@ install_packages() {
   fi
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# The pid on a pid file's first line (PostgreSQL's postmaster.pid has more lines) is running.
+pid_alive() { [ -f "$1" ] && kill -0 "$(head -1 "$1")" 2>/dev/null; }
 
 wait_healthy() {  # URL, seconds
   local deadline=$((SECONDS + $2))
@@ -105,7 +106,7 @@ postgres_start() {
     as_service "$bin/initdb" -D "$dir/pg" -U digitlab --auth=scram-sha-256 --pwfile="$dir/secrets/password" \
       -E UTF8 --locale=C.UTF-8 >"$dir/logs/initdb.log" 2>&1 || die "initdb failed: see $dir/logs/initdb.log"
   fi
-  pid_alive "$dir/pg/postmaster.pid" 2>/dev/null && return 0
+  pid_alive "$dir/pg/postmaster.pid" && return 0
   # Loopback only; the socket lives in the cluster's folder. fsync and
   # synchronous_commit stay on: an acknowledged version is on disk.
   as_service "$bin/pg_ctl" -D "$dir/pg" -l "$dir/logs/postgres.log" -w -t 60 start \
@@ -147,10 +148,15 @@ replica_stop() {  # index [signal]
 }
 
 # --- nginx -------------------------------------------------------------------------
+# Writes nginx.conf from deploy/nginx.conf.in and starts nginx, or reloads it
+# (gracefully: old workers finish their requests). A replica index as the
+# argument marks that replica down: nginx sends it nothing new.
 nginx_start() {
-  local upstreams="" i
+  local drained=${1:-} upstreams="" i state
   for ((i = 1; i <= replicas; i++)); do
-    upstreams+="        server 127.0.0.1:$(replica_port "$i") max_fails=1 fail_timeout=2s;"$'\n'
+    state=""
+    if [ "$i" = "$drained" ]; then state=" down"; fi
+    upstreams+="        server 127.0.0.1:$(replica_port "$i") max_fails=1 fail_timeout=2s$state;"$'\n'
   done
   mkdir -p "$dir"/nginx/{body,proxy,fastcgi,uwsgi,scgi,cache}
   chown -R "$service_user" "$dir/nginx"
@@ -275,16 +281,20 @@ cmd_down() {
   log "stopped (data kept in $dir)"
 }
 
-# One replica at a time, each back and healthy before the next goes: nginx
-# sends requests to the others meanwhile.
+# One replica at a time, each drained first (marked down in nginx, whose old
+# workers finish what they sent it) and back and healthy before the next
+# goes: nginx sends requests to the others meanwhile.
 cmd_restart() {
   install_release
   local i
   for ((i = 1; i <= replicas; i++)); do
+    nginx_start "$i"
+    sleep 1
     replica_stop "$i"
     replica_start "$i"
     log "replica-$i restarted"
   done
+  nginx_start
 }
 
 cmd_replica() {
