@@ -20,6 +20,7 @@
 
 #include "bench.h"
 #include "digitlab/digitlab.h"
+#include "store_copy.h"
 
 using namespace digitlab;
 
@@ -228,6 +229,23 @@ std::string setting_help(const SettingInfo& s, const Hyperparameters& defaults) 
   return help + " (cnn default: " + setting_text(defaults, s.name) + ")";
 }
 
+// --- store copy -------------------------------------------------------------
+
+int command_store_copy(const std::string& from, const std::string& to) {
+  if (from == to) throw Error("store copy: source and target are the same store");
+  if (!server::is_postgres_url(from) && !std::ifstream(from)) throw Error("store copy: no SQLite file " + from);
+  const server::ModelStore source(from);
+  server::ModelStore target(to);
+  const server::CopyReport report = server::copy_store(source, target, [](const server::VersionInfo& v) {
+    std::printf("copied %s v%lld (%lld bytes)\n", v.model.c_str(), static_cast<long long>(v.version),
+                static_cast<long long>(v.size));
+  });
+  std::printf("%lld model(s): %lld version(s) copied, %lld already there (byte-identical)\n",
+              static_cast<long long>(report.models), static_cast<long long>(report.copied),
+              static_cast<long long>(report.present));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -278,6 +296,13 @@ int main(int argc, char** argv) {
   CLI::App* drawings_cmd = app.add_subcommand("drawings", "how well a net reads a set of stroke drawings, by style");
   drawings_cmd->add_option("--weights", weights, "weights file (JSON or binary)")->required();
   drawings_cmd->add_option("set", drawing_set, "a drawing set, e.g. test/data/drawn_digits.json")->required();
+  std::string store_from, store_to;
+  CLI::App* store_cmd = app.add_subcommand("store", "the server's store of models (SQLite file or PostgreSQL)");
+  store_cmd->require_subcommand(1);
+  CLI::App* copy_cmd = store_cmd->add_subcommand(
+      "copy", "copy every model and version from one store to another, byte-identical; run again to resume");
+  copy_cmd->add_option("from", store_from, "source: a SQLite file or a postgresql:// URL")->required();
+  copy_cmd->add_option("to", store_to, "target: a SQLite file (created) or a postgresql:// URL")->required();
   BenchOptions bench;
   CLI::App* bench_cmd = app.add_subcommand("bench", "core benchmarks, one line per figure");
   bench_cmd->add_flag("--quick", bench.quick, "short measurements");
@@ -297,6 +322,7 @@ int main(int argc, char** argv) {
     if (*eval_cmd) return command_eval(weights, data);
     if (*predict_cmd) return command_predict(weights, image);
     if (*drawings_cmd) return command_drawings(weights, drawing_set);
+    if (*copy_cmd) return command_store_copy(store_from, store_to);
     run_benchmarks(bench, std::cout);
     return 0;
   } catch (const std::exception& e) {

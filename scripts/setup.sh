@@ -22,7 +22,8 @@ packages=(
   emscripten nodejs npm
   libsdl2-dev libgl-dev
   xtensor-dev xtl-dev libxsimd-dev libopenblas-dev
-  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libcli11-dev
+  nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libcli11-dev libpq-dev
+  postgresql nginx
   catch2 clang-14 libclang-rt-14-dev
   xvfb xauth imagemagick chromium wrk fonts-dejavu-core fonttools
   dataset-fashion-mnist

@@ -10,11 +10,19 @@
 #include <cctype>
 #include <cstring>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace digitlab::server {
 
 namespace {
+
+// Counts what is in progress for as long as it lives.
+struct Counted {
+  explicit Counted(std::atomic<int>& n) : count(n) { ++count; }
+  ~Counted() { --count; }
+  std::atomic<int>& count;
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -188,9 +196,18 @@ void HttpServer::mark_connection_close(httplib::Response& res) {
 
 void HttpServer::stop_serving() {
   stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
+  }
+  // httplib stops writing a body from a content provider (the weights are
+  // sent that way) once stop() has run: the answers in progress are finished
+  // first, for at most kDrainMs, so none is cut short. No new request is
+  // read meanwhile: every connection's reading side is shut.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kDrainMs);
+  while (requests_in_progress_ > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   stop();
-  std::lock_guard<std::mutex> lock(connections_mutex_);
-  for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
 }
 
 bool HttpServer::process_and_close_socket(socket_t sock) {
@@ -232,7 +249,11 @@ void HttpServer::serve_connection(socket_t sock) {
     empty_fields = empty_header_fields(unread.substr(0, unread.find("\r\n\r\n") + 2));
     close_requested = false;
     bool connection_closed = false;
-    const bool ok = process_request(stream, false, connection_closed, nullptr);
+    bool ok = false;
+    {
+      const Counted in_progress(requests_in_progress_);
+      ok = process_request(stream, false, connection_closed, nullptr);
+    }
     if (!ok || connection_closed || close_requested) return;
   }
 }

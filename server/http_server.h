@@ -38,9 +38,11 @@ class HttpServer : public httplib::Server {
   // socket to change the backlog. Call after bind_to_port.
   bool widen_listen_backlog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
 
-  // Stops accepting and ends every connection's reading side: requests being
-  // handled finish and are answered, idle and slow connections close at once.
+  // Ends every connection's reading side (idle and slow connections close at
+  // once), lets the requests being handled finish their answers (at most
+  // kDrainMs), then stops accepting.
   void stop_serving();
+  static constexpr int kDrainMs = 3000;
 
   // For a handler that answers without reading the request's body: the
   // connection closes after this response (its unread body would otherwise
@@ -62,6 +64,7 @@ class HttpServer : public httplib::Server {
   const ConnectionLimits limits_;
   const ErrorBody error_body_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> requests_in_progress_{0};
   std::mutex connections_mutex_;
   std::set<socket_t> connections_;
 };

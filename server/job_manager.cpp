@@ -1,14 +1,15 @@
 #include "job_manager.h"
 
-#include <algorithm>
 #include <chrono>
 #include <vector>
+
+#include <digitlab/trainer.h>
 
 #include "api_error.h"
 #include "data_catalog.h"
 #include "http_util.h"
-#include "store.h"
 #include "time_util.h"
+#include "training_request.h"
 #include "weights_payload.h"
 
 namespace digitlab::server {
@@ -17,28 +18,16 @@ namespace {
 
 using nlohmann::json;
 
-// Finished, failed and cancelled jobs kept for GET /api/jobs/{id}.
-constexpr std::size_t kKeptFinishedJobs = 100;
-// How often the monitor looks for jobs whose training has ended.
-constexpr auto kPollInterval = std::chrono::milliseconds(100);
-
-enum class JobState { queued, running, storing, finished, failed, cancelled };
-
-const char* state_name(JobState state) {
-  switch (state) {
-    case JobState::queued: return "queued";
-    case JobState::running:
-    case JobState::storing: return "running";  // storing is the last moment of running
-    case JobState::finished: return "finished";
-    case JobState::failed: return "failed";
-    case JobState::cancelled: return "cancelled";
-  }
-  return "unknown";
-}
-
-bool is_over(JobState state) {
-  return state == JobState::finished || state == JobState::failed || state == JobState::cancelled;
-}
+// Ended jobs kept for GET /api/jobs/{id}.
+constexpr std::int64_t kKeptEndedJobs = 100;
+// A round of the monitor: progress written, lease renewed, endings stored.
+constexpr std::int64_t kRoundMs = 250;
+// How often an idle server looks for queued jobs (and for jobs of dead
+// replicas), and says it is alive; a submit or a cancel on this server
+// looks at once.
+constexpr std::int64_t kClaimMs = 500;
+constexpr std::int64_t kHeartbeatMs = 1000;
+constexpr std::int64_t kCleanupMs = 30000;
 
 json progress_json(const TrainerProgress& p) {
   const json test_accuracy = p.last_eval ? json(p.last_eval->accuracy) : json();
@@ -56,22 +45,33 @@ json progress_json(const TrainerProgress& p) {
 
 json time_or_null(std::int64_t ms) { return ms ? json(iso_time(ms)) : json(); }
 
+json status_json(const JobRow& job) {
+  return {{"id", job.id},
+          {"model", job.model},
+          {"state", job.state},
+          {"settings", json::parse(job.settings)},
+          {"progress", job.progress.empty() ? json() : json::parse(job.progress)},
+          {"version", job.version ? json(job.version) : json()},
+          {"error", job.error.empty() ? json() : json(job.error)},
+          {"replica", job.replica.empty() ? json() : json(job.replica)},
+          {"attempt", job.attempt},
+          {"created", time_or_null(job.created_ms)},
+          {"started", time_or_null(job.started_ms)},
+          {"ended", time_or_null(job.ended_ms)}};
+}
+
 }  // namespace
 
-struct JobManager::Job {
-  std::uint64_t id = 0;
-  TrainingRequest request;
-  JobState state = JobState::queued;
-  std::unique_ptr<Trainer> trainer;                  // while running
-  std::shared_ptr<const TrainerProgress> progress;   // last seen, kept when the trainer is gone
-  std::int64_t version = 0;                          // stored when finished
-  std::string error;
-  std::int64_t created_ms = 0;
-  std::int64_t started_ms = 0;
-  std::int64_t ended_ms = 0;
+struct JobManager::Running {
+  JobRow claimed;
+  std::unique_ptr<Trainer> trainer;
 };
 
-JobManager::JobManager(ModelStore& store, JobLimits limits) : store_(store), limits_(limits) {
+JobManager::JobManager(ModelStore& store, const DataCatalog& data, JobLimits limits, std::string replica)
+    : store_(store), data_(data), limits_(limits), replica_(std::move(replica)) {
+  // Counted among the live replicas before the first submit arrives.
+  store_.heartbeat(replica_, static_cast<std::int64_t>(limits_.max_running));
+  next_heartbeat_ms_ = unix_time_ms() + kHeartbeatMs;
   monitor_ = std::thread([this] { watch(); });
 }
 
@@ -79,173 +79,138 @@ JobManager::~JobManager() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
-    for (auto& entry : jobs_)
-      if (entry.second->trainer) entry.second->trainer->stop();
   }
   wake_.notify_all();
   monitor_.join();
+  for (auto& [id, job] : running_) job->trainer->stop();
+  running_.clear();  // joins the training threads
+  try {
+    store_.release_jobs(replica_);
+    store_.remove_replica(replica_);
+  } catch (const StoreError&) {
+    // The database is gone too: the jobs' leases run out and another server takes them.
+  }
 }
 
-json JobManager::submit(TrainingRequest request) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (running_ >= limits_.max_running && queue_.size() >= limits_.max_queued)
+json JobManager::submit(const std::string& model, const std::string& body) {
+  const TrainingRequest request = parse_training_request(model, body, data_, store_);
+  const JobAdmission admission{static_cast<std::int64_t>(limits_.max_queued), unix_time_ms() - limits_.lease_ms};
+  const SubmitOutcome outcome = store_.submit_job(model, body, request.settings.dump(), admission);
+  if (!outcome.job)
     throw ApiError(429, "too_many_jobs",
-                   std::to_string(running_) + " job(s) running and " + std::to_string(queue_.size()) +
-                       " queued, the most this server takes; try again later");
-  auto job = std::make_shared<Job>();
-  job->id = next_id_++;
-  job->request = std::move(request);
-  job->created_ms = unix_time_ms();
-  jobs_[job->id] = job;
-  queue_.push_back(job->id);
-  start_queued_locked();
-  forget_old_locked();
-  return status_locked(*job);
-}
-
-std::optional<json> JobManager::status(std::uint64_t id) const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const auto it = jobs_.find(id);
-  if (it == jobs_.end()) return std::nullopt;
-  return status_locked(*it->second);
-}
-
-std::optional<json> JobManager::cancel(std::uint64_t id) {
-  std::unique_ptr<Trainer> stopped;
-  json status;
+                   std::to_string(outcome.counts.running) + " job(s) running and " +
+                       std::to_string(outcome.counts.queued) + " queued, the most this service takes; try again later");
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = jobs_.find(id);
-    if (it == jobs_.end()) return std::nullopt;
-    Job& job = *it->second;
-    if (job.state == JobState::queued) {
-      queue_.erase(std::find(queue_.begin(), queue_.end(), id));
-    } else if (job.state == JobState::running) {
-      job.progress = job.trainer->progress();
-      job.trainer->stop();
-      stopped = std::move(job.trainer);
-      --running_;
-    }
-    if (job.state == JobState::queued || job.state == JobState::running) {
-      job.state = JobState::cancelled;
-      job.ended_ms = unix_time_ms();
-    }
-    status = status_locked(job);
+    next_claim_ms_ = 0;
+    claim_locked(unix_time_ms());
   }
-  wake_.notify_all();  // a slot may be free for a queued job
-  stopped.reset();     // joins the training thread, outside the lock
-  return status;
+  const auto job = store_.job(outcome.job->id);
+  return status_json(job ? *job : *outcome.job);
 }
 
-JobManager::Counts JobManager::counts() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return Counts{running_, queue_.size()};
+std::optional<json> JobManager::status(std::int64_t id) const {
+  const auto job = store_.job(id);
+  if (!job) return std::nullopt;
+  return status_json(*job);
+}
+
+std::optional<json> JobManager::cancel(std::int64_t id) {
+  const auto job = store_.cancel_job(id);
+  if (!job) return std::nullopt;
+  std::unique_ptr<Running> stopped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto it = running_.find(id); it != running_.end()) {
+      stopped = std::move(it->second);
+      running_.erase(it);
+      stopped->trainer->stop();
+    }
+    next_claim_ms_ = 0;  // a slot may be free for a queued job
+  }
+  wake_.notify_all();
+  stopped.reset();  // joins the training thread, outside the lock
+  return status_json(*job);
 }
 
 void JobManager::watch() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, kPollInterval);
+    wake_.wait_for(lock, std::chrono::milliseconds(kRoundMs));
     if (stopping_) break;
-    std::vector<std::pair<std::shared_ptr<Job>, std::unique_ptr<Trainer>>> ended;
-    for (auto& entry : jobs_) {
-      Job& job = *entry.second;
-      if (job.state != JobState::running) continue;
-      job.progress = job.trainer->progress();
-      if (job.progress->state != RunState::finished && job.progress->state != RunState::stopped) continue;
-      job.state = JobState::storing;
-      ended.emplace_back(entry.second, std::move(job.trainer));
+    try {
+      tick_locked();
+    } catch (const std::exception& e) {
+      // The database is unreachable for now: leases run on, try again next round.
+      std::fprintf(stderr, "digitlab-server: jobs: %s\n", e.what());
     }
-    if (ended.empty()) {
-      start_queued_locked();
+  }
+}
+
+void JobManager::tick_locked() {
+  const std::int64_t now = unix_time_ms();
+  if (now >= next_heartbeat_ms_) {
+    store_.heartbeat(replica_, static_cast<std::int64_t>(limits_.max_running));
+    next_heartbeat_ms_ = now + kHeartbeatMs;
+  }
+  for (auto it = running_.begin(); it != running_.end();) {
+    Running& job = *it->second;
+    const auto progress = job.trainer->progress();
+    const std::string progress_text = progress_json(*progress).dump();
+    const bool ended = progress->state == RunState::finished || progress->state == RunState::stopped;
+    if (!ended && store_.renew_job(job.claimed, progress_text, now + limits_.lease_ms)) {
+      ++it;
       continue;
     }
-    // Storing writes to SQLite: let status requests through meanwhile.
-    lock.unlock();
-    std::vector<Ending> endings;
-    for (auto& [job, trainer] : ended) {
-      endings.push_back(finish(*job, *trainer));
-      trainer.reset();
-    }
-    lock.lock();
-    for (std::size_t i = 0; i < ended.size(); ++i) {
-      Job& job = *ended[i].first;
-      job.version = endings[i].version;
-      job.error = endings[i].error;
-      job.state = job.error.empty() ? JobState::finished : JobState::failed;
-      job.ended_ms = unix_time_ms();
-      --running_;
-    }
-    start_queued_locked();
-    forget_old_locked();
-  }
-}
-
-JobManager::Ending JobManager::finish(const Job& job, const Trainer& trainer) {
-  Ending ending;
-  if (job.progress->state != RunState::finished) {
-    ending.error = job.progress->message.empty() ? "training stopped" : job.progress->message;
-    return ending;
-  }
-  try {
-    // Core publishes the final snapshot before the progress that says
-    // "finished", so this snapshot holds the finished run's weights.
-    ModelFile model = trainer.snapshot()->file;
-    model.meta.note = "trained on the server by job " + std::to_string(job.id);
-    ending.version = store_.put(job.request.model, WriteCondition{}, make_new_version(model, "trained")).info.version;
-  } catch (const std::exception& e) {
-    ending.error = std::string("storing the trained weights failed: ") + e.what();
-  }
-  return ending;
-}
-
-void JobManager::start_queued_locked() {
-  while (running_ < limits_.max_running && !queue_.empty()) {
-    Job& job = *jobs_.at(queue_.front());
-    queue_.pop_front();
-    const TrainingRequest& request = job.request;
-    try {
-      job.trainer = std::make_unique<Trainer>(request.config, request.dataset->train, request.dataset->test);
-      if (request.start_from) job.trainer->load_model(*request.start_from);
-      job.trainer->start();
-      job.state = JobState::running;
-      job.started_ms = unix_time_ms();
-      ++running_;
-    } catch (const std::exception& e) {
-      job.trainer.reset();
-      job.state = JobState::failed;
-      job.error = e.what();
-      job.ended_ms = unix_time_ms();
-    }
-    job.request.start_from.reset();  // loaded into the trainer; no need to hold a copy
-  }
-}
-
-void JobManager::forget_old_locked() {
-  std::size_t over = 0;
-  for (const auto& entry : jobs_) over += is_over(entry.second->state);
-  for (auto it = jobs_.begin(); it != jobs_.end() && over > kKeptFinishedJobs;) {
-    if (is_over(it->second->state)) {
-      it = jobs_.erase(it);
-      --over;
+    if (ended) {
+      std::optional<NewVersion> result;
+      std::string error;
+      if (progress->state != RunState::finished) {
+        error = progress->message.empty() ? "training stopped" : progress->message;
+      } else {
+        // Core publishes the final snapshot before the progress that says
+        // "finished", so this snapshot holds the finished run's weights.
+        ModelFile model = job.trainer->snapshot()->file;
+        model.meta.note = "trained on the server by job " + std::to_string(job.claimed.id);
+        result = make_new_version(model, "trained");
+      }
+      store_.end_job(job.claimed, progress_text, result, error);
     } else {
-      ++it;
+      job.trainer->stop();  // cancelled, or the lease was lost and another server runs it
     }
+    it = running_.erase(it);
+    next_claim_ms_ = 0;
+  }
+  claim_locked(now);
+  if (now >= next_cleanup_ms_) {
+    store_.forget_ended_jobs(kKeptEndedJobs);
+    next_cleanup_ms_ = now + kCleanupMs;
   }
 }
 
-json JobManager::status_locked(const Job& job) const {
-  const auto progress = job.trainer ? job.trainer->progress() : job.progress;
-  return {{"id", job.id},
-          {"model", job.request.model},
-          {"state", state_name(job.state)},
-          {"settings", job.request.settings},
-          {"progress", progress ? progress_json(*progress) : json()},
-          {"version", job.version ? json(job.version) : json()},
-          {"error", job.error.empty() ? json() : json(job.error)},
-          {"created", time_or_null(job.created_ms)},
-          {"started", time_or_null(job.started_ms)},
-          {"ended", time_or_null(job.ended_ms)}};
+void JobManager::claim_locked(std::int64_t now) {
+  if (stopping_ || now < next_claim_ms_) return;
+  while (running_.size() < limits_.max_running) {
+    const auto claimed = store_.claim_job(replica_, now + limits_.lease_ms);
+    if (!claimed) break;
+    start_locked(*claimed);
+  }
+  next_claim_ms_ = now + kClaimMs;
+}
+
+void JobManager::start_locked(const JobRow& claimed) {
+  try {
+    // Parsed again here: the server that runs a job may not be the one that took it.
+    TrainingRequest request = parse_training_request(claimed.model, claimed.request, data_, store_);
+    auto job = std::make_unique<Running>();
+    job->claimed = claimed;
+    job->trainer = std::make_unique<Trainer>(request.config, request.dataset->train, request.dataset->test);
+    if (request.start_from) job->trainer->load_model(*request.start_from);
+    job->trainer->start();
+    running_[claimed.id] = std::move(job);
+  } catch (const std::exception& e) {
+    store_.end_job(claimed, "", std::nullopt, e.what());
+  }
 }
 
 }  // namespace digitlab::server

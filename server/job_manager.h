@@ -1,11 +1,16 @@
-// Training jobs: core's Trainer on its own thread over the server's in-memory
-// data set. At most `max_running` run at once and `max_queued` wait; more are
-// refused (429). A job that finishes stores its weights as the model's next
-// version. Jobs live in memory: a restart forgets them (not their versions).
+// Training jobs: rows in the store that any server sharing the database may
+// run. A server claims a queued job when one of its `max_running` slots is
+// free, trains it with core's Trainer on its own in-memory data, writes the
+// progress to the row a few times a second (which also renews its lease),
+// and stores the result as the model's next version in the same transaction
+// that marks the job finished. A server that dies stops renewing: once the
+// lease has run out another one claims the job and runs it again, and only
+// the attempt that still holds the job can store its result. A server that
+// stops cleanly hands its jobs back to the queue. Running + queued jobs are
+// bounded across all servers (429 beyond).
 #pragma once
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,61 +20,59 @@
 
 #include <nlohmann/json.hpp>
 
-#include "training_request.h"
+#include "store.h"
+
+namespace digitlab {
+class Trainer;
+}
 
 namespace digitlab::server {
 
-class ModelStore;
+class DataCatalog;
 
 struct JobLimits {
-  std::size_t max_running = 1;
-  std::size_t max_queued = 4;
+  std::size_t max_running = 1;  // on this server
+  std::size_t max_queued = 4;   // waiting, across all servers
+  std::int64_t lease_ms = 10000;
 };
 
 class JobManager {
  public:
-  JobManager(ModelStore& store, JobLimits limits);
-  ~JobManager();  // cancels whatever is queued or running
+  JobManager(ModelStore& store, const DataCatalog& data, JobLimits limits, std::string replica);
+  ~JobManager();  // stops this server's jobs and hands them back to the queue
   JobManager(const JobManager&) = delete;
   JobManager& operator=(const JobManager&) = delete;
 
-  // Queues the job (it starts at once when a slot is free) and returns its
-  // status. ApiError 429 when the queue is full.
-  nlohmann::json submit(TrainingRequest request);
+  // Validates the request (ApiError 400/404), queues the job, starts it at
+  // once when this server has a free slot, and returns its status. ApiError
+  // 429 when the cluster's slots and queue are full.
+  nlohmann::json submit(const std::string& model, const std::string& body);
   // Status as GET /api/jobs/{id} shows it; nullopt for an unknown id.
-  std::optional<nlohmann::json> status(std::uint64_t id) const;
-  // Cancels a queued or running job (a finished one stays as it is) and
-  // returns its status; nullopt for an unknown id.
-  std::optional<nlohmann::json> cancel(std::uint64_t id);
-
-  struct Counts {
-    std::size_t running = 0;
-    std::size_t queued = 0;
-  };
-  Counts counts() const;
+  std::optional<nlohmann::json> status(std::int64_t id) const;
+  // Cancels a queued or running job, wherever it runs (a finished one stays
+  // as it is), and returns its status; nullopt for an unknown id.
+  std::optional<nlohmann::json> cancel(std::int64_t id);
+  JobCounts counts() const { return store_.job_counts(); }
+  const std::string& replica() const { return replica_; }
 
  private:
-  struct Job;
-  struct Ending {
-    std::int64_t version = 0;  // stored, or 0
-    std::string error;
-  };
-  void watch();                // the monitor thread
-  void start_queued_locked();  // fills free slots from the queue
-  // Stores the weights of a job whose training ended; called unlocked.
-  Ending finish(const Job& job, const Trainer& trainer);
-  void forget_old_locked();
-  nlohmann::json status_locked(const Job& job) const;
+  struct Running;
+  void watch();        // the monitor thread: progress, endings, claims
+  void tick_locked();  // one round of it
+  void claim_locked(std::int64_t now);
+  void start_locked(const JobRow& claimed);
 
   ModelStore& store_;
+  const DataCatalog& data_;
   const JobLimits limits_;
-  mutable std::mutex mutex_;
+  const std::string replica_;
+  mutable std::mutex mutex_;  // running_, stopping_ and the monitor's rounds
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, std::shared_ptr<Job>> jobs_;
-  std::deque<std::uint64_t> queue_;
-  std::size_t running_ = 0;
+  std::map<std::int64_t, std::unique_ptr<Running>> running_;  // this server's jobs
+  std::int64_t next_heartbeat_ms_ = 0;
+  std::int64_t next_claim_ms_ = 0;
+  std::int64_t next_cleanup_ms_ = 0;
   std::thread monitor_;
 };
 

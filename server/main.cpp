@@ -2,6 +2,7 @@
 // API and the web app until SIGINT/SIGTERM, then stops cleanly: in-flight
 // requests finish, training jobs are cancelled, the store is closed.
 #include <pthread.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -17,6 +18,7 @@
 #include "http_server.h"
 #include "job_manager.h"
 #include "options.h"
+#include "postgres.h"
 #include "server_setup.h"
 #include "static_site.h"
 #include "store.h"
@@ -33,6 +35,13 @@ constexpr std::size_t kWeightsCacheBytes = 256u << 20;
 constexpr int kListenBacklog = 1024;
 
 void log(const std::string& line) { std::fprintf(stderr, "digitlab-server: %s\n", line.c_str()); }
+
+// HOST:PID, unique among the replicas of one database.
+std::string default_replica_name() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
 
 // Stops the server when SIGINT or SIGTERM arrives. The signals are blocked in
 // every thread and taken here with sigwait, so no code runs in a signal
@@ -79,12 +88,17 @@ int run(const ServerOptions& options, const sigset_t& signals) {
         std::to_string(set.test->size()));
   }
 
-  const std::filesystem::path db = options.db;
-  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  if (!is_postgres_url(options.db)) {
+    const std::filesystem::path db = options.db;
+    if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  }
   ModelStore store(options.db);
-  log("model store " + options.db);
+  log(std::string("model store ") + store.kind() + " " + redact_url(options.db));
   WeightsCache weights_cache(kWeightsCacheBytes);
-  JobManager jobs(store, JobLimits{options.max_jobs, options.job_queue});
+  const std::string replica = options.name.empty() ? default_replica_name() : options.name;
+  JobManager jobs(store, data, JobLimits{options.max_jobs, options.job_queue, std::int64_t(options.job_lease) * 1000},
+                  replica);
+  log("replica " + replica);
   const StaticSite site(options.web);
   if (!site.available()) log("no web app at " + options.web + " (API only)");
 

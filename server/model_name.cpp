@@ -1,7 +1,6 @@
 #include "model_name.h"
 
-#include <algorithm>
-#include <cctype>
+#include <digitlab/model_name.h>
 
 #include "api_error.h"
 
@@ -9,11 +8,7 @@ namespace digitlab::server {
 
 std::string model_name(const httplib::Request& req) {
   const std::string name = req.matches[1];
-  const bool ok = !name.empty() && name.size() <= 64 && name.front() != '.' &&
-                  std::all_of(name.begin(), name.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-                  });
-  if (!ok) throw ApiError(400, "bad_model_name", "model names are 1-64 of A-Z a-z 0-9 . - _, not starting with '.'");
+  if (!is_valid_model_name(name)) throw ApiError(400, "bad_model_name", kModelNameRule);
   return name;
 }
 

@@ -7,7 +7,7 @@
 namespace digitlab::server {
 
 // The model name a route's first capture holds; ApiError 400 unless it is
-// 1-64 of A-Z a-z 0-9 . - _ and does not start with '.'.
+// valid by core's rule (digitlab/model_name.h).
 std::string model_name(const httplib::Request& req);
 
 }  // namespace digitlab::server

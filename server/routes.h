@@ -22,6 +22,6 @@ void add_dataset_routes(httplib::Server& server, const DataCatalog& data);
 // Write routes are authorised by the request gate (request_gate.h) from the
 // headers; max_body bounds what a weights upload may send.
 void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& cache, std::size_t max_body);
-void add_job_routes(httplib::Server& server, JobManager& jobs, const DataCatalog& data, const ModelStore& store);
+void add_job_routes(httplib::Server& server, JobManager& jobs);
 
 }  // namespace digitlab::server

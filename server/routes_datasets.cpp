@@ -75,15 +75,6 @@ json sample_json(const Dataset& data, std::size_t index) {
           {"pixels", std::vector<std::uint8_t>(pixels, pixels + kImagePixels)}};
 }
 
-// splitmix64: a tiny, fully specified generator, so a seed names the same
-// draw on every build and platform.
-std::uint64_t splitmix64(std::uint64_t& state) {
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 struct BlockRequest {
   std::vector<std::size_t> indices;
   std::uint32_t first_index = kRandomBlock;  // or the offset of a contiguous block
@@ -99,9 +90,8 @@ BlockRequest parse_block_request(const httplib::Request& req, std::size_t split_
   if (random) {
     if (offset || count) throw ApiError(400, "bad_count", "use either random=N[&seed=S] or offset=O&count=N");
     const std::size_t n = parse_integer(*random, 1, kMaxBlockSamples, "random", "bad_count");
-    std::uint64_t state = seed ? parse_integer(*seed, 0, UINT64_MAX, "seed") : std::random_device{}();
-    block.seed = state;
-    for (std::size_t i = 0; i < n; ++i) block.indices.push_back(splitmix64(state) % split_size);
+    block.seed = seed ? parse_integer(*seed, 0, UINT64_MAX, "seed") : std::random_device{}();
+    block.indices = draw_sample_indices(*block.seed, n, split_size);
     return block;
   }
   if (!count) throw ApiError(400, "bad_count", "a block needs count=N (with offset=O) or random=N");

@@ -1,4 +1,6 @@
-// GET /api/health: is it up, which build, for how long, with which data.
+// GET /api/health: is it up, which build, for how long, with which data, and
+// can it reach its store (nginx's health check: a replica whose database is
+// gone answers 500 and gets no traffic).
 #include <nlohmann/json.hpp>
 
 #include "data_catalog.h"
@@ -18,6 +20,7 @@ void add_health_routes(httplib::Server& server, const DataCatalog& data, const J
     send_json(res, {{"status", "ok"},
                     {"version", DIGITLAB_VERSION},
                     {"uptime_s", uptime},
+                    {"replica", jobs.replica()},
                     {"datasets", names},
                     {"jobs", {{"running", counts.running}, {"queued", counts.queued}}}});
   });

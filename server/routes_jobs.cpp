@@ -16,9 +16,9 @@ namespace {
 }
 
 // The id a route's capture holds; an id that is not even a number is unknown too.
-std::uint64_t job_id(const httplib::Request& req) {
+std::int64_t job_id(const httplib::Request& req) {
   try {
-    return parse_integer(req.matches[1], 1, UINT64_MAX, "job id");
+    return static_cast<std::int64_t>(parse_integer(req.matches[1], 1, INT64_MAX, "job id"));
   } catch (const ApiError&) {
     unknown_job(req);
   }
@@ -26,12 +26,12 @@ std::uint64_t job_id(const httplib::Request& req) {
 
 }  // namespace
 
-void add_job_routes(httplib::Server& server, JobManager& jobs, const DataCatalog& data, const ModelStore& store) {
-  const auto start = [&jobs, &data, &store](const httplib::Request& req, httplib::Response& res,
-                                            const httplib::ContentReader& reader) {
+void add_job_routes(httplib::Server& server, JobManager& jobs) {
+  const auto start = [&jobs](const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader) {
     const std::string name = model_name(req);
     const std::string body = read_body(req, reader, kMaxTrainingRequestBytes);
-    const nlohmann::json status = jobs.submit(parse_training_request(name, body, data, store));
+    const nlohmann::json status = jobs.submit(name, body);
     res.set_header("Location", "/api/jobs/" + status["id"].dump());
     send_json(res, status, 202);
   };

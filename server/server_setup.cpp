@@ -7,7 +7,8 @@
 #include "request_gate.h"
 #include "request_log.h"
 #include "routes.h"
-#include "sqlite.h"
+#include "job_manager.h"
+#include "sql.h"
 #include "static_site.h"
 
 namespace digitlab::server {
@@ -82,7 +83,11 @@ void configure_server(HttpServer& server, const ServerParts& parts, const Server
     check_request(req, res, rules);
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  server.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+  const std::string replica = parts.jobs.replica();
+  server.set_post_routing_handler([replica](const httplib::Request&, httplib::Response& res) {
+    // Which replica answered, for clients and tests behind a load balancer
+    // (nginx logs its upstream address too).
+    res.set_header("X-DigitLab-Replica", replica);
     // The web app uses pthreads (SharedArrayBuffer): it must be cross-origin isolated.
     res.set_header("Cross-Origin-Opener-Policy", "same-origin");
     res.set_header("Cross-Origin-Embedder-Policy", "require-corp");
@@ -108,7 +113,7 @@ void configure_server(HttpServer& server, const ServerParts& parts, const Server
   add_health_routes(server, parts.data, parts.jobs, std::chrono::steady_clock::now());
   add_dataset_routes(server, parts.data);
   add_model_routes(server, parts.store, parts.weights_cache, options.max_body);
-  add_job_routes(server, parts.jobs, parts.data, parts.store);
+  add_job_routes(server, parts.jobs);
 
   // Whatever the API does not claim: files for GET, 404 for other methods.
   const StaticSite& site = parts.site;

@@ -4,81 +4,133 @@
 
 namespace digitlab::server {
 
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS models(
+  name    TEXT PRIMARY KEY,
+  latest  INTEGER NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions(
+  model   TEXT NOT NULL REFERENCES models(name),
+  version INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  size    INTEGER NOT NULL,
+  format  TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  body    BLOB NOT NULL,
+  PRIMARY KEY(model, version)
+);
+CREATE TABLE IF NOT EXISTS jobs(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  model       TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  request     TEXT NOT NULL,
+  settings    TEXT NOT NULL,
+  progress    TEXT,
+  version     INTEGER,
+  error       TEXT,
+  created     INTEGER NOT NULL,
+  started     INTEGER,
+  ended       INTEGER,
+  replica     TEXT,
+  attempt     INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER
+);
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, id);
+CREATE TABLE IF NOT EXISTS replicas(
+  name  TEXT PRIMARY KEY,
+  slots INTEGER NOT NULL,
+  seen  INTEGER NOT NULL
+);
+PRAGMA user_version = 2;
+)sql";
+
+// WAL: readers never wait for the writer. BEGIN IMMEDIATE takes the write
+// lock up front, so a read-check-write inside it cannot race another writer
+// (other processes on the same file included); rows need no locking.
+const SqlDialect kSqlite{"sqlite", kSchema, "BEGIN IMMEDIATE", "", "", "", true};
+
+std::string sqlite_message(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+
+// "$1" -> "?1": the store's SQL is written once, with PostgreSQL's numbering.
+std::string with_sqlite_parameters(const std::string& sql) {
+  std::string out = sql;
+  for (std::size_t i = 0; i + 1 < out.size(); ++i)
+    if (out[i] == '$' && out[i + 1] >= '0' && out[i + 1] <= '9') out[i] = '?';
+  return out;
+}
+
+struct Statement {
+  sqlite3_stmt* stmt = nullptr;
+  ~Statement() { sqlite3_finalize(stmt); }
+};
+
+}  // namespace
+
 SqliteConnection::SqliteConnection(const std::string& path) {
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    const std::string message = sqlite_message(db_);
     sqlite3_close(db_);
     throw StoreError(path + ": cannot open database: " + message);
   }
+  // FULL: the WAL is synced at every commit, so an acknowledged version
+  // survives power loss too, not just a killed process.
+  exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;");
 }
 
 SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
 
-void SqliteConnection::exec(const char* sql) {
+const SqlDialect& SqliteConnection::dialect() const { return kSqlite; }
+
+void SqliteConnection::exec(const std::string& sql) {
   char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string text = message ? message : sqlite3_errmsg(db_);
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string text = message ? message : sqlite_message(db_);
     sqlite3_free(message);
-    throw StoreError(std::string("sqlite: ") + text + " in: " + sql);
+    throw StoreError("sqlite: " + text + " in: " + sql.substr(0, 200));
   }
 }
 
-SqliteStatement::SqliteStatement(SqliteConnection& db, const char* sql) : db_(db.handle()) {
-  check(sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr), "prepare");
-}
-
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
-
-void SqliteStatement::check(int rc, const char* what) const {
-  if (rc != SQLITE_OK) throw StoreError(std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_));
-}
-
-SqliteStatement& SqliteStatement::bind(int index, std::int64_t value) {
-  check(sqlite3_bind_int64(stmt_, index, value), "bind");
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::bind(int index, const std::string& text) {
-  check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT), "bind");
-  return *this;
-}
-
-SqliteStatement& SqliteStatement::bind_blob(int index, const void* data, std::size_t size) {
-  check(sqlite3_bind_blob64(stmt_, index, data, size, SQLITE_TRANSIENT), "bind");
-  return *this;
-}
-
-bool SqliteStatement::step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  throw StoreError(std::string("sqlite step: ") + sqlite3_errmsg(db_));
-}
-
-std::int64_t SqliteStatement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-
-std::string SqliteStatement::text(int column) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
-}
-
-std::string SqliteStatement::blob(int column) const {
-  const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
-}
-
-bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-
-ImmediateTransaction::ImmediateTransaction(SqliteConnection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
-
-ImmediateTransaction::~ImmediateTransaction() {
-  if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-void ImmediateTransaction::commit() {
-  db_.exec("COMMIT");
-  open_ = false;
+SqlRows SqliteConnection::query(const std::string& sql, const std::vector<SqlParam>& params) {
+  const auto check = [&](int rc, const char* what) {
+    if (rc != SQLITE_OK) throw StoreError(std::string("sqlite ") + what + ": " + sqlite_message(db_));
+  };
+  Statement s;
+  check(sqlite3_prepare_v2(db_, with_sqlite_parameters(sql).c_str(), -1, &s.stmt, nullptr), "prepare");
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i + 1);
+    const SqlParam& p = params[i];
+    if (const auto* n = std::get_if<std::int64_t>(&p)) {
+      check(sqlite3_bind_int64(s.stmt, index, *n), "bind");
+    } else if (const auto* text = std::get_if<std::string>(&p)) {
+      check(sqlite3_bind_text64(s.stmt, index, text->data(), text->size(), SQLITE_TRANSIENT, SQLITE_UTF8), "bind");
+    } else if (const auto* bytes = std::get_if<Bytes>(&p)) {
+      check(sqlite3_bind_blob64(s.stmt, index, bytes->data.data(), bytes->data.size(), SQLITE_STATIC), "bind");
+    } else {
+      check(sqlite3_bind_null(s.stmt, index), "bind");
+    }
+  }
+  SqlRows rows;
+  for (;;) {
+    const int rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE) return rows;
+    if (rc != SQLITE_ROW) throw StoreError(std::string("sqlite step: ") + sqlite_message(db_));
+    std::vector<SqlCell> cells;
+    for (int c = 0; c < sqlite3_column_count(s.stmt); ++c) {
+      switch (sqlite3_column_type(s.stmt, c)) {
+        case SQLITE_NULL: cells.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER: cells.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(s.stmt, c))); break;
+        default: {
+          const auto* p = static_cast<const char*>(sqlite3_column_blob(s.stmt, c));
+          cells.emplace_back(std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s.stmt, c))));
+        }
+      }
+    }
+    rows.emplace_back(std::move(cells));
+  }
 }
 
 }  // namespace digitlab::server

@@ -8,6 +8,8 @@
 #include <zlib.h>
 #endif
 
+#include "rng.h"
+
 namespace digitlab {
 
 namespace {
@@ -155,6 +157,13 @@ Dataset load_idx_split(const std::string& dir, const std::string& split) {
 
 void image_to_unit(const std::uint8_t* pixels, float* out) {
   for (int i = 0; i < kImagePixels; ++i) out[i] = pixels[i] * (1.0f / 255.0f);
+}
+
+std::vector<std::size_t> draw_sample_indices(std::uint64_t seed, std::size_t count, std::size_t split_size) {
+  if (split_size == 0) throw Error("cannot draw samples from an empty split");
+  std::vector<std::size_t> indices(count);
+  for (std::size_t& index : indices) index = static_cast<std::size_t>(random_below(seed, split_size));
+  return indices;
 }
 
 std::vector<std::uint8_t> encode_sample_block(const SampleBlock& block) {

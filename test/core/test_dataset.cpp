@@ -109,3 +109,13 @@ TEST_CASE("sample blocks round-trip and reject damage", "[dataset][block]") {
   wrong[24] = 12;  // first label
   CHECK_THROWS_WITH(decode_sample_block(wrong.data(), wrong.size()), Catch::Contains("label"));
 }
+
+TEST_CASE("a seeded draw is SplitMix64's, the same on every build") {
+  // Values of the server's draw before it moved into core: a seed must keep
+  // naming the same samples (clients cache blocks by seed).
+  CHECK(draw_sample_indices(7, 6, 60000) == std::vector<std::size_t>{14487, 15804, 29346, 52203, 23674, 28305});
+  CHECK(draw_sample_indices(0, 6, 10000) == std::vector<std::size_t>{7535, 5700, 5679, 2444, 4747, 2090});
+  CHECK(draw_sample_indices(UINT64_MAX, 6, 3) == std::vector<std::size_t>{2, 0, 1, 0, 0, 1});
+  CHECK(draw_sample_indices(7, 0, 10).empty());
+  CHECK_THROWS_AS(draw_sample_indices(7, 4, 0), Error);
+}

@@ -15,15 +15,6 @@ TEST_CASE("API paths") {
   CHECK(job_path("12") == "/api/jobs/12");
 }
 
-TEST_CASE("model names that are safe in a URL path") {
-  CHECK(valid_model_name("default"));
-  CHECK(valid_model_name("my-net_v2.1"));
-  CHECK_FALSE(valid_model_name(""));
-  CHECK_FALSE(valid_model_name(".."));
-  CHECK_FALSE(valid_model_name("a/b"));
-  CHECK_FALSE(valid_model_name("a b"));
-}
-
 TEST_CASE("ETags carry the version") {
   CHECK(parse_etag_version("\"3\"") == 3u);
   CHECK(parse_etag_version("W/\"12\"") == 12u);

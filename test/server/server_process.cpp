@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -87,6 +88,8 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::st
   }
 }
 
+ServerProcess::ServerProcess(int port) : port_(port) {}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) kill_hard();
 }
@@ -119,6 +122,14 @@ void ServerProcess::kill_hard() {
 
 std::string ServerProcess::log() const { return read_text(log_path_); }
 
+int cluster_port(const std::string& cluster_dir) {
+  std::ifstream in(cluster_dir + "/cluster.env");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("port=", 0) == 0) return std::stoi(line.substr(5));
+  throw std::runtime_error("no port in " + cluster_dir + "/cluster.env: is the test cluster up?");
+}
+
 Sandbox::Sandbox() { fs::create_directories(dir_.path() / "web"); }
 
 std::vector<std::string> Sandbox::args() const {
@@ -128,6 +139,19 @@ std::vector<std::string> Sandbox::args() const {
 
 ServerProcess& Sandbox::start(std::vector<std::string> extra_args) {
   server_.reset();
+  if (const char* cluster = std::getenv("DIGITLAB_TEST_CLUSTER"); cluster && *cluster) {
+    // The [api] cases run against the test cluster's nginx, on a fresh
+    // database and fresh replicas; its replicas serve mnist and tiny,
+    // so --data needs nothing. Any other option is a case
+    // that does not belong in [api].
+    for (std::size_t i = 0; i < extra_args.size(); i += 2)
+      if (extra_args[i] != "--data")
+        throw std::runtime_error("the test cluster cannot take " + extra_args[i] + ": this case is not an [api] case");
+    const std::string reset = std::string("'") + DIGITLAB_CLUSTER_SCRIPT + "' reset --dir '" + cluster + "'";
+    if (std::system(reset.c_str()) != 0) throw std::runtime_error("cannot reset the test cluster: " + reset);
+    server_ = std::make_unique<ServerProcess>(cluster_port(cluster));
+    return *server_;
+  }
   std::vector<std::string> all = args();
   all.insert(all.end(), extra_args.begin(), extra_args.end());
   server_ = std::make_unique<ServerProcess>(all, dir_ / ("server-" + std::to_string(starts_++) + ".log"));

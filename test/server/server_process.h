@@ -33,6 +33,8 @@ class ServerProcess {
   // Starts the server with `--host 127.0.0.1 --port 0` plus `args`, and waits
   // until it logs the port it listens on. stderr goes to log_path.
   ServerProcess(const std::vector<std::string>& args, const std::string& log_path);
+  // A server that runs already (the test cluster's nginx): not ours to stop.
+  explicit ServerProcess(int port);
   ~ServerProcess();  // SIGKILL if still running
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -53,9 +55,13 @@ class ServerProcess {
   std::string log_path_;
 };
 
+// The nginx port of the test cluster (scripts/cluster.sh) in that folder.
+int cluster_port(const std::string& cluster_dir);
+
 // The usual server set-up of a test: a temporary --db and --web directory
 // and MNIST as the data set. start() may be called again after a stop, on
-// the same database.
+// the same database. With $DIGITLAB_TEST_CLUSTER set (the cluster run of the
+// [api] cases), start() resets the test cluster and answers through nginx.
 class Sandbox {
  public:
   Sandbox();

@@ -408,7 +408,7 @@ TEST_CASE("11: --db '' is refused instead of opening the default database", "[ho
   CHECK_THROWS(ServerProcess({"--db", "", "--data", std::string("mnist=") + DIGITLAB_TEST_MNIST}, dir / "log"));
   std::ifstream log(dir / "log");
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  CHECK(text.find("--db needs a file name") != std::string::npos);
+  CHECK(text.find("--db: needs a file name") != std::string::npos);
 }
 
 TEST_CASE("12: the SQLite connection pool stays bounded under concurrent requests", "[hostile]") {

@@ -62,7 +62,7 @@ const json kLong = {{"dataset", "mnist"}, {"preset", "mlp"}, {"epochs", 200}};
 
 }  // namespace
 
-TEST_CASE("a training job reports progress and stores its weights as a new version", "[server]") {
+TEST_CASE("a training job reports progress and stores its weights as a new version", "[server][api]") {
   JobSandbox jobs;
   auto client = jobs.client();
 
@@ -109,7 +109,7 @@ TEST_CASE("a training job reports progress and stores its weights as a new versi
   CHECK(body_json(client.Get("/api/health"))["jobs"]["running"] == 0);
 }
 
-TEST_CASE("DELETE cancels a running job and nothing is stored", "[server]") {
+TEST_CASE("DELETE cancels a running job and nothing is stored", "[server][api]") {
   JobSandbox jobs;
   auto client = jobs.client();
   const json job = start_job(client, "cancelled", kLong);
@@ -163,7 +163,7 @@ TEST_CASE("jobs beyond the running slots and the queue are refused with 429", "[
   CHECK(job_status(client, waiting)["progress"].is_null());
 }
 
-TEST_CASE("invalid hyperparameters are rejected with 400 and start nothing", "[server]") {
+TEST_CASE("invalid hyperparameters are rejected with 400 and start nothing", "[server][api]") {
   JobSandbox jobs;
   auto client = jobs.client();
   const std::vector<std::string> bad = {R"({"epochs": 0})",

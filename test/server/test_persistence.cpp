@@ -84,6 +84,10 @@ TEST_CASE("versions survive a restart", "[server]") {
 TEST_CASE("SIGINT while requests are in flight: they finish, then the server exits 0", "[server]") {
   Sandbox sandbox;
   sandbox.start();
+  {
+    auto client = sandbox.server().client();
+    REQUIRE(put_binary(client, "big", binary_weights(small_model(1, {512})))->status == 201);
+  }
   std::atomic<bool> stop{false};
   std::atomic<int> complete{0}, broken{0};
   std::thread reader([&] {
@@ -94,12 +98,26 @@ TEST_CASE("SIGINT while requests are in flight: they finish, then the server exi
       (res->status == 200 && body_json(res)["samples"].size() == 1024 ? complete : broken)++;
     }
   });
-  while (complete < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Weights are streamed from a shared copy (a content provider): those
+  // answers too are finished, not cut, when the stop comes.
+  std::vector<std::thread> weights_readers;
+  for (int r = 0; r < 4; ++r)
+    weights_readers.emplace_back([&, r] {
+      auto client = sandbox.server().client();
+      while (!stop) {
+        const auto res = client.Get("/api/models/big/weights", r % 2 ? kBinary : httplib::Headers{});
+        if (!res && res.error() != httplib::Error::Read) break;  // refused: the server has gone
+        (res && res->status == 200 ? complete : broken)++;
+        if (!res) break;
+      }
+    });
+  while (complete < 8) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const auto started = std::chrono::steady_clock::now();
   CHECK(sandbox.server().stop(SIGINT) == 0);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   stop = true;
   reader.join();
+  for (auto& t : weights_readers) t.join();
   CHECK(broken == 0);
   CHECK_THAT(sandbox.server().log(), Catch::Contains("caught SIGINT"));
 }

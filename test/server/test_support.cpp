@@ -3,6 +3,7 @@
 #include <digitlab/dataset.h>
 #include <digitlab/model.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace test {
@@ -77,6 +78,21 @@ httplib::Result put_json(httplib::Client& client, const std::string& model, cons
 httplib::Result put_binary(httplib::Client& client, const std::string& model, const std::string& body,
                            const httplib::Headers& headers) {
   return client.Put(("/api/models/" + model + "/weights").c_str(), headers, body, "application/octet-stream");
+}
+
+bool varies_by_accept(const httplib::Response& res) {
+  for (std::size_t i = 0; i < res.get_header_value_count("Vary"); ++i) {
+    std::string value = res.get_header_value("Vary", i);
+    for (std::size_t start = 0; start <= value.size();) {
+      const std::size_t comma = std::min(value.find(',', start), value.size());
+      std::string token = value.substr(start, comma - start);
+      token.erase(0, token.find_first_not_of(' '));
+      token.erase(token.find_last_not_of(' ') + 1);
+      if (token == "Accept") return true;
+      start = comma + 1;
+    }
+  }
+  return false;
 }
 
 }  // namespace test

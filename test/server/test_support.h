@@ -31,6 +31,10 @@ std::string error_code(const httplib::Result& res);
 
 httplib::Headers header(const std::string& name, const std::string& value);
 
+// Some Vary header names Accept (nginx in front adds its own Vary line for
+// Accept-Encoding).
+bool varies_by_accept(const httplib::Response& res);
+
 // Accept header that asks for the binary form of an answer.
 inline const httplib::Headers kBinary = {{"Accept", "application/octet-stream"}};
 

@@ -28,8 +28,8 @@
 // Screenshots and the state JSON land in test-artifacts/.
 //
 // Env: DIGITLAB_SERVER, DIGITLAB_CLI, DIGITLAB_WEB, DIGITLAB_DATA, ARTIFACTS,
-// CHROMIUM, TRAIN_TIMEOUT_S (default 240), FRAME_P95_MS (default 250),
-// COLD_LOAD_BUDGET (bytes, default 3000000).
+// CHROMIUM, DIGITLAB_BASE_URL, TRAIN_TIMEOUT_S (default 240), FRAME_P95_MS
+// (default 250), COLD_LOAD_BUDGET (bytes, default 3000000).
 'use strict';
 const { chromium } = require('playwright-core');
 const { spawn } = require('child_process');
@@ -46,6 +46,9 @@ const webDir = process.env.DIGITLAB_WEB || path.join(root, 'build/web');
 const dataDir = process.env.DIGITLAB_DATA || path.join(root, 'data/mnist');
 const artifacts = process.env.ARTIFACTS || path.join(root, 'test-artifacts');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+// Set: test the web app as that URL serves it (scripts/cluster.sh's nginx)
+// instead of starting a server.
+const deploymentBase = process.env.DIGITLAB_BASE_URL;
 const trainTimeoutS = Number(process.env.TRAIN_TIMEOUT_S || 240);
 const coldLoadBudget = Number(process.env.COLD_LOAD_BUDGET || 3000000);
 // Frame times are figures for the benchmark report (printed below): under a
@@ -596,6 +599,17 @@ async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   for (const f of [serverBin, cliBin, path.join(webDir, 'index.html'), path.join(webDir, 'digitlab.js')]) {
     if (!fs.existsSync(f)) throw new Error(`${f} is missing: build the native and web presets first`);
+  }
+  if (deploymentBase) {
+    // A running deployment (nginx in front of the test cluster's replicas):
+    // the isolated run only; the other two need a server of their own.
+    const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+    try {
+      await isolatedRun(browser, { base: deploymentBase });
+    } finally {
+      await browser.close();
+    }
+    return;
   }
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });

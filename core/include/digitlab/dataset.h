@@ -38,6 +38,12 @@ Dataset load_idx_split(const std::string& dir, const std::string& split);
 // Pixel bytes of one image scaled to [0, 1]. out: [784].
 void image_to_unit(const std::uint8_t* pixels, float* out);
 
+// --- Seeded draws ----------------------------------------------------------
+// `count` sample indices in [0, split_size), drawn with replacement by
+// SplitMix64 from `seed`: a seed names the same draw on every build and
+// platform (the server's random sample blocks, docs/api.md). split_size > 0.
+std::vector<std::size_t> draw_sample_indices(std::uint64_t seed, std::size_t count, std::size_t split_size);
+
 // --- Sample blocks ---------------------------------------------------------
 // Binary layout (little-endian), docs/api.md "Sample block":
 //   "DLSB" magic | u32 version=1 | u32 count | u32 rows=28 | u32 cols=28 |

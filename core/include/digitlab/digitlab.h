@@ -7,6 +7,7 @@
 #include "digitlab/drawing_set.h"
 #include "digitlab/hyperparameters.h"
 #include "digitlab/model.h"
+#include "digitlab/model_name.h"
 #include "digitlab/optimizer.h"
 #include "digitlab/preprocess.h"
 #include "digitlab/stroke.h"

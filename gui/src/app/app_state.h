@@ -112,7 +112,7 @@ struct RecordedMetrics {
 };
 
 struct SyncState {
-  char model_name[64] = "default";
+  char model_name[kMaxModelNameLength + 1] = "default";
   std::optional<std::uint64_t> known_version;  // server version our weights came from / went to
   std::string known_model;                     // ... of this model
   std::uint64_t synced_weights = 0;            // fingerprint of those weights

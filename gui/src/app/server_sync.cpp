@@ -35,8 +35,8 @@ HttpRequest authorized(const AppState& app, HttpRequest request) {
 }
 
 bool check_model_name(AppState& app) {
-  if (valid_model_name(model_name(app))) return true;
-  app.log.add("model names use letters, digits, '-', '_' and '.' only");
+  if (is_valid_model_name(model_name(app))) return true;
+  app.log.add(kModelNameRule);
   return false;
 }
 

@@ -65,13 +65,6 @@ std::string versions_path(const std::string& model) { return "/api/models/" + mo
 std::string train_path(const std::string& model) { return "/api/models/" + model + "/train"; }
 std::string job_path(const std::string& id) { return "/api/jobs/" + id; }
 
-bool valid_model_name(const std::string& name) {
-  if (name.empty() || name.size() > 63 || name == "." || name == "..") return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
-  return true;
-}
-
 std::optional<std::uint64_t> parse_etag_version(const std::string& etag_in) {
   // The binary representation's tag is "3.bin" (docs/api.md): same version.
   std::string etag = etag_in;

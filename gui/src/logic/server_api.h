@@ -49,9 +49,6 @@ std::string versions_path(const std::string& model);
 std::string train_path(const std::string& model);
 std::string job_path(const std::string& id);
 
-// Model names travel in URL paths: letters, digits, '-', '_' and '.'.
-bool valid_model_name(const std::string& name);
-
 // "\"3\"" (or W/"3", or 3) -> 3.
 std::optional<std::uint64_t> parse_etag_version(const std::string& etag);
 // The message of {"error":{"code","message"}}, else a generic one for the status.

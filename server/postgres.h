@@ -1,0 +1,32 @@
+// PostgreSQL (libpq) behind the store's SqlConnection, for replicas that
+// share one database. Commits are durable when PostgreSQL acknowledges them
+// (synchronous_commit on, its default).
+#pragma once
+#include <string>
+
+#include "sql.h"
+
+struct pg_conn;
+
+namespace digitlab::server {
+
+class PostgresConnection : public SqlConnection {
+ public:
+  explicit PostgresConnection(const std::string& url);
+  ~PostgresConnection() override;
+  PostgresConnection(const PostgresConnection&) = delete;
+  PostgresConnection& operator=(const PostgresConnection&) = delete;
+
+  const SqlDialect& dialect() const override;
+  void exec(const std::string& sql) override;
+  SqlRows query(const std::string& sql, const std::vector<SqlParam>& params) override;
+  bool broken() const override;
+
+ private:
+  pg_conn* conn_ = nullptr;
+};
+
+// The URL without its password, for log lines.
+std::string redact_url(const std::string& url);
+
+}  // namespace digitlab::server
