@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -48,13 +49,22 @@ struct TrainOptions {
   std::map<std::string, std::string> settings;  // table setting -> text, as given
 };
 
+// A data set is named by its folder: data/mnist/ -> mnist, .../fashion-mnist -> fashion-mnist.
+std::string dataset_name_of(const std::string& folder) {
+  std::filesystem::path p = std::filesystem::path(folder).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return p.filename().string();
+}
+
 // The run's settings: the preset's (or PyTorch's plain SGD), then the
 // layers of --arch, then every setting given on the command line.
 TrainerConfig train_config(const TrainOptions& o) {
-  TrainerConfig c = o.pytorch_defaults ? plain_sgd_config() : preset_trainer_config(o.preset);
+  const std::string dataset_name = dataset_name_of(o.data);
+  TrainerConfig c = o.pytorch_defaults ? plain_sgd_config() : preset_trainer_config(o.preset, dataset_name);
   if (o.pytorch_defaults) c.arch = preset_architecture(o.preset);
   if (!o.arch.empty()) c.arch = parse_architecture(o.arch);
-  if (!o.arch.empty() && !o.pytorch_defaults) c.hyper.augment.enabled = is_convolutional(c.arch);
+  if (!o.arch.empty() && !o.pytorch_defaults) c.hyper.augment.enabled = augments_by_default(c.arch, dataset_name);
+  c.dataset_name = dataset_name;
   for (const auto& [name, text] : o.settings) set_setting(c.hyper, name, text);
   if (!o.init.empty()) c.init = parse_init(o.init);
   if (o.seed_given) c.seed = o.seed;

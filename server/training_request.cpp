@@ -61,10 +61,10 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
 
   TrainerConfig& config = request.config;
   try {
-    config = preset_trainer_config(j.contains("preset") ? string_field(j, "preset") : "cnn");
+    config = preset_trainer_config(j.contains("preset") ? string_field(j, "preset") : "cnn", request.dataset->name);
     if (j.contains("arch")) {
       config.arch = parse_architecture(string_field(j, "arch"));
-      config.hyper.augment.enabled = is_convolutional(config.arch);
+      config.hyper.augment.enabled = augments_by_default(config.arch, request.dataset->name);
     }
     // Every training setting by its name in core's table, typed as the table says.
     for (const SettingInfo& s : training_settings()) {
@@ -85,7 +85,6 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
   } catch (const Error& e) {
     invalid(e.what());
   }
-  config.dataset_name = request.dataset->name;
   if (j.contains("resume") && !j.at("resume").is_boolean()) invalid("resume must be true or false");
   const bool resume = j.value("resume", false);
   if (resume) {

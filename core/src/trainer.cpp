@@ -40,9 +40,14 @@ void lower_this_thread_priority() {
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 }  // namespace
 
-TrainerConfig preset_trainer_config(const std::string& preset) {
+bool augments_by_default(const Architecture& arch, const std::string& dataset_name) {
+  return is_convolutional(arch) && dataset_name.rfind("fashion", 0) != 0;
+}
+
+TrainerConfig preset_trainer_config(const std::string& preset, const std::string& dataset_name) {
   TrainerConfig c;
   c.arch = preset_architecture(preset);
+  c.dataset_name = dataset_name;
   c.input_mean = 0.1307f;  // MNIST's pixel mean and std: standardised inputs
   c.input_std = 0.3081f;
   OptimizerConfig& o = c.hyper.optimizer;
@@ -53,7 +58,7 @@ TrainerConfig preset_trainer_config(const std::string& preset) {
   o.lr = is_convolutional(c.arch) ? 0.03f : 0.05f;
   c.hyper.batch_size = 64;
   c.hyper.epochs = 10;
-  c.hyper.augment.enabled = is_convolutional(c.arch);
+  c.hyper.augment.enabled = augments_by_default(c.arch, dataset_name);
   return c;
 }
 
