@@ -56,13 +56,21 @@ ColumnRange inside_columns(const ConvGeometry& g, int dx) {
   return {lo, std::clamp(g.width - dx, lo, g.out_width)};
 }
 
-// columns[(c,ky,kx), (i,oy,ox)] = in[c, b0+i, oy+ky-pad, ox+kx-pad], 0 outside the image.
-// Copies whole row runs, never one value at a time: with 'same' padding a
-// tap's block for an image is the input plane shifted, one copy plus the
-// few columns that fall off the edge.
-void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int nb) {
+// One tap of one image: the tap's block of columns (the output positions of
+// image i) and the image's input plane, the tap's offset (dx, dy) and the
+// output rows [y_lo, y_hi) and columns x whose input pixel is inside.
+struct TapBlock {
+  float* block;
+  std::size_t plane_offset;  // of the image's plane from the start of the input (C,B,H,W)
+  int dx, dy, y_lo, y_hi;
+  ColumnRange x;
+};
+
+// visit(TapBlock) for every channel, tap and image b0..b0+nb: the walk that
+// im2col and its transpose col2im share.
+template <typename Visit>
+void for_each_tap_block(float* columns, const ConvGeometry& g, int b0, int nb, Visit visit) {
   const std::size_t n = static_cast<std::size_t>(nb) * g.positions();
-  const bool same_size = g.out_width == g.width;
   for (int c = 0; c < g.channels; ++c)
     for (int ky = 0; ky < g.kernel; ++ky) {
       const int dy = ky - g.pad;
@@ -71,43 +79,57 @@ void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int 
         const int dx = kx - g.pad;
         const ColumnRange x = inside_columns(g, dx);
         float* tap = columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
-        for (int i = 0; i < nb; ++i) {
-          const float* plane = in + (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width;
-          float* block = tap + static_cast<std::size_t>(i) * g.positions();
-          std::fill(block, block + static_cast<std::size_t>(y_lo) * g.out_width, 0.0f);
-          std::fill(block + static_cast<std::size_t>(y_hi) * g.out_width, block + g.positions(), 0.0f);
-          if (y_hi <= y_lo) continue;
-          if (same_size) {
-            // Rows y_lo..y_hi in one run, shifted by dx; then zero the columns
-            // that wrapped in from the neighbouring row.
-            const std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo + dy) * g.width + dx;
-            const std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_lo) * g.out_width;
-            std::ptrdiff_t count = static_cast<std::ptrdiff_t>(y_hi - y_lo) * g.width;
-            std::ptrdiff_t skip = 0;
-            if (from < 0) skip = -from;                                   // before the plane
-            if (from + count > static_cast<std::ptrdiff_t>(g.height) * g.width)  // past it
-              count = static_cast<std::ptrdiff_t>(g.height) * g.width - from;
-            std::memcpy(block + to + skip, plane + from + skip, sizeof(float) * (count - skip));
-            if (skip) std::fill(block + to, block + to + skip, 0.0f);
-            if (to + count < static_cast<std::ptrdiff_t>(y_hi) * g.out_width)
-              std::fill(block + to + count, block + static_cast<std::ptrdiff_t>(y_hi) * g.out_width, 0.0f);
-            for (int oy = y_lo; oy < y_hi; ++oy) {
-              float* row = block + static_cast<std::size_t>(oy) * g.out_width;
-              for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
-              for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
-            }
-          } else {
-            for (int oy = y_lo; oy < y_hi; ++oy) {
-              float* row = block + static_cast<std::size_t>(oy) * g.out_width;
-              const float* src = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
-              for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
-              for (int ox = x.lo; ox < x.hi; ++ox) row[ox] = src[ox];
-              for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
-            }
-          }
-        }
+        for (int i = 0; i < nb; ++i)
+          visit(TapBlock{tap + static_cast<std::size_t>(i) * g.positions(),
+                         (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width, dx, dy, y_lo,
+                         y_hi, x});
       }
     }
+}
+
+// columns[(c,ky,kx), (i,oy,ox)] = in[c, b0+i, oy+ky-pad, ox+kx-pad], 0 outside the image.
+// Copies whole row runs, never one value at a time: with 'same' padding a
+// tap's block for an image is the input plane shifted, one copy plus the
+// few columns that fall off the edge.
+void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int nb) {
+  const bool same_size = g.out_width == g.width;
+  for_each_tap_block(columns, g, b0, nb, [&](const TapBlock& t) {
+    const float* plane = in + t.plane_offset;
+    float* block = t.block;
+    const int dx = t.dx, dy = t.dy, y_lo = t.y_lo, y_hi = t.y_hi;
+    const ColumnRange x = t.x;
+    std::fill(block, block + static_cast<std::size_t>(y_lo) * g.out_width, 0.0f);
+    std::fill(block + static_cast<std::size_t>(y_hi) * g.out_width, block + g.positions(), 0.0f);
+    if (y_hi <= y_lo) return;
+    if (same_size) {
+      // Rows y_lo..y_hi in one run, shifted by dx; then zero the columns
+      // that wrapped in from the neighbouring row.
+      const std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo + dy) * g.width + dx;
+      const std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_lo) * g.out_width;
+      std::ptrdiff_t count = static_cast<std::ptrdiff_t>(y_hi - y_lo) * g.width;
+      std::ptrdiff_t skip = 0;
+      if (from < 0) skip = -from;                                   // before the plane
+      if (from + count > static_cast<std::ptrdiff_t>(g.height) * g.width)  // past it
+        count = static_cast<std::ptrdiff_t>(g.height) * g.width - from;
+      std::memcpy(block + to + skip, plane + from + skip, sizeof(float) * (count - skip));
+      if (skip) std::fill(block + to, block + to + skip, 0.0f);
+      if (to + count < static_cast<std::ptrdiff_t>(y_hi) * g.out_width)
+        std::fill(block + to + count, block + static_cast<std::ptrdiff_t>(y_hi) * g.out_width, 0.0f);
+      for (int oy = y_lo; oy < y_hi; ++oy) {
+        float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+        for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+        for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
+      }
+    } else {
+      for (int oy = y_lo; oy < y_hi; ++oy) {
+        float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+        const float* src = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
+        for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+        for (int ox = x.lo; ox < x.hi; ++ox) row[ox] = src[ox];
+        for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
+      }
+    }
+  });
 }
 
 // din[c, b0+i, iy, ix] += d_columns[...]: the transpose of im2col. With
@@ -115,42 +137,33 @@ void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int 
 // the columns that would wrap into a neighbouring row are zeroed (d_columns
 // is scratch: its values there belong to no input pixel).
 void col2im(float* din, float* d_columns, const ConvGeometry& g, int b0, int nb) {
-  const std::size_t n = static_cast<std::size_t>(nb) * g.positions();
   const bool same_size = g.out_width == g.width && g.out_height == g.height;
-  for (int c = 0; c < g.channels; ++c)
-    for (int ky = 0; ky < g.kernel; ++ky) {
-      const int dy = ky - g.pad;
-      const int y_lo = std::clamp(-dy, 0, g.out_height), y_hi = std::clamp(g.height - dy, y_lo, g.out_height);
-      for (int kx = 0; kx < g.kernel; ++kx) {
-        const int dx = kx - g.pad;
-        const ColumnRange x = inside_columns(g, dx);
-        float* tap = d_columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
-        for (int i = 0; i < nb; ++i) {
-          float* plane = din + (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width;
-          float* block = tap + static_cast<std::size_t>(i) * g.positions();
-          if (same_size) {
-            if (y_hi <= y_lo) continue;
-            for (int oy = y_lo; oy < y_hi; ++oy) {
-              float* row = block + static_cast<std::size_t>(oy) * g.width;
-              for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
-              for (int ox = x.hi; ox < g.width; ++ox) row[ox] = 0.0f;
-            }
-            const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(dy) * g.width + dx;
-            std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo) * g.width;
-            std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_hi) * g.width;
-            from = std::max(from, -shift);  // zeroed wrap columns fall off either end of the plane
-            to = std::min(to, static_cast<std::ptrdiff_t>(g.height) * g.width - shift);
-            for (std::ptrdiff_t k = from; k < to; ++k) plane[k + shift] += block[k];
-            continue;
-          }
-          for (int oy = y_lo; oy < y_hi; ++oy) {
-            const float* row = block + static_cast<std::size_t>(oy) * g.out_width;
-            float* dst = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
-            for (int ox = x.lo; ox < x.hi; ++ox) dst[ox] += row[ox];
-          }
-        }
+  for_each_tap_block(d_columns, g, b0, nb, [&](const TapBlock& t) {
+    float* plane = din + t.plane_offset;
+    float* block = t.block;
+    const int dx = t.dx, dy = t.dy, y_lo = t.y_lo, y_hi = t.y_hi;
+    const ColumnRange x = t.x;
+    if (same_size) {
+      if (y_hi <= y_lo) return;
+      for (int oy = y_lo; oy < y_hi; ++oy) {
+        float* row = block + static_cast<std::size_t>(oy) * g.width;
+        for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+        for (int ox = x.hi; ox < g.width; ++ox) row[ox] = 0.0f;
       }
+      const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(dy) * g.width + dx;
+      std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo) * g.width;
+      std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_hi) * g.width;
+      from = std::max(from, -shift);  // zeroed wrap columns fall off either end of the plane
+      to = std::min(to, static_cast<std::ptrdiff_t>(g.height) * g.width - shift);
+      for (std::ptrdiff_t k = from; k < to; ++k) plane[k + shift] += block[k];
+      return;
     }
+    for (int oy = y_lo; oy < y_hi; ++oy) {
+      const float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+      float* dst = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
+      for (int ox = x.lo; ox < x.hi; ++ox) dst[ox] += row[ox];
+    }
+  });
 }
 
 // Sum of n floats, in eight running sums the compiler keeps in vector lanes.
