@@ -10,7 +10,8 @@
 // the A tile into MR x NV accumulators held in registers. Rows and columns
 // past the edge of C are packed as zeros and never stored, so every shape
 // runs the same full-width kernel; a product narrower than half a vector
-// runs on half-width vectors instead.
+// runs on half-width vectors instead, and one with at most four rows (fewer
+// than a tile) skips the packing (few_rows).
 #pragma once
 #include <algorithm>
 #include <cstring>
@@ -176,10 +177,48 @@ void strip(const GemmArgs& g, int j, int cols, int k0, int kc, const float* a, f
     micro_kernel<W, MR, NV>(g, i, j, std::min(MR, g.m - i), cols, kc, a + static_cast<std::size_t>(i) * kc, b, pass);
 }
 
+// A product with R <= 4 rows (one image through a dense layer, a main-loop
+// piece of a few samples): each row of B is loaded once and added, scaled by
+// A(i, k), to the R rows of sums, with no packing. The blocked path would
+// pack all of B for a tile whose rows are mostly zero padding.
+template <int W, int R>
+void few_rows(const GemmArgs& g) {
+  typedef typename Vec<W>::type V;
+  const int n = g.n;
+  thread_local std::vector<float> sums;
+  sums.assign(static_cast<std::size_t>(R) * n, 0.0f);
+  float* acc = sums.data();
+  for (int p = 0; p < g.k; ++p) {
+    const float* b = g.b + p * g.ldb;
+    V a[R];
+    for (int r = 0; r < R; ++r) a[r] = splat<W>(g.a[r * g.a_rs + p * g.a_cs]);
+    int j = 0;
+    for (; j + W <= n; j += W) {
+      const V bv = load<W>(b + j);
+      for (int r = 0; r < R; ++r) store<W>(acc + r * n + j, load<W>(acc + r * n + j) + a[r] * bv);
+    }
+    for (; j < n; ++j)
+      for (int r = 0; r < R; ++r) acc[r * n + j] += g.a[r * g.a_rs + p * g.a_cs] * b[j];
+  }
+  for (int r = 0; r < R; ++r)
+    for (int j = 0; j < n; j += W) {
+      const int lanes = std::min(W, n - j);
+      finish<W>(g, r, j, lanes, g.beta, Pass{true, true}, load_lanes<W>(acc + r * n + j, lanes));
+    }
+}
+
 template <int W, int MR, int NV, int KC>
 void gemm_blocked(const GemmArgs& g) {
   if constexpr (W > 4) {
     if (g.n <= W / 2) return gemm_blocked<W / 2, MR, NV, KC>(g);
+  }
+  if (g.m < MR && !g.b_transposed) {
+    switch (g.m) {
+      case 1: return few_rows<W, 1>(g);
+      case 2: return few_rows<W, 2>(g);
+      case 3: return few_rows<W, 3>(g);
+      case 4: return few_rows<W, 4>(g);
+    }
   }
   constexpr int nb = NV * W;
   // One pair of buffers per thread: the trainer and the interface each run gemms.
