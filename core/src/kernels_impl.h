@@ -190,15 +190,24 @@ void few_rows(const GemmArgs& g) {
   float* acc = sums.data();
   for (int p = 0; p < g.k; ++p) {
     const float* b = g.b + p * g.ldb;
+    float as[R];
     V a[R];
-    for (int r = 0; r < R; ++r) a[r] = splat<W>(g.a[r * g.a_rs + p * g.a_cs]);
+    for (int r = 0; r < R; ++r) a[r] = splat<W>(as[r] = g.a[r * g.a_rs + p * g.a_cs]);
     int j = 0;
     for (; j + W <= n; j += W) {
       const V bv = load<W>(b + j);
       for (int r = 0; r < R; ++r) store<W>(acc + r * n + j, load<W>(acc + r * n + j) + a[r] * bv);
     }
+    if constexpr (W > 4) {  // a half vector of what is left (n = 10 on 16 lanes)
+      constexpr int H = W / 2;
+      if (j + H <= n) {
+        const typename Vec<H>::type bv = load<H>(b + j);
+        for (int r = 0; r < R; ++r) store<H>(acc + r * n + j, load<H>(acc + r * n + j) + splat<H>(as[r]) * bv);
+        j += H;
+      }
+    }
     for (; j < n; ++j)
-      for (int r = 0; r < R; ++r) acc[r * n + j] += g.a[r * g.a_rs + p * g.a_cs] * b[j];
+      for (int r = 0; r < R; ++r) acc[r * n + j] += as[r] * b[j];
   }
   for (int r = 0; r < R; ++r)
     for (int j = 0; j < n; j += W) {
