@@ -35,6 +35,7 @@ void MetricHistory::clear() {
   busy_s_ = 0;
   best_loss_ = std::numeric_limits<float>::infinity();
   best_accuracy_ = 0;
+  best_train_accuracy_ = 0;
   divergence_.clear();
 }
 
@@ -69,7 +70,17 @@ void MetricHistory::record(double epoch, float lr) {
     std::snprintf(text, sizeof text, "the training loss jumped to %.2f from %.2f earlier in this run", p.loss, best_loss_);
     divergence_ = text;
   }
+  // A net whose units all died (a huge step through the ReLUs) answers the
+  // same for every image: its loss stays near chance, not far above it, but
+  // its training accuracy falls to chance.
+  if (divergence_.empty() && best_train_accuracy_ >= 0.5f && p.accuracy <= 0.15f) {
+    char text[160];
+    std::snprintf(text, sizeof text, "training accuracy fell to %.1f%% (chance level) from %.1f%% earlier in this run",
+                  100 * p.accuracy, 100 * best_train_accuracy_);
+    divergence_ = text;
+  }
   best_loss_ = std::min(best_loss_, p.loss);
+  best_train_accuracy_ = std::max(best_train_accuracy_, p.accuracy);
 }
 
 void MetricHistory::add_eval(double epoch, std::shared_ptr<const EvalResult> result) {

@@ -30,7 +30,8 @@ class MetricHistory {
   const MetricPoint* latest() const { return points_.empty() ? nullptr : &points_.back(); }
 
   // Why the run looks ruined, or empty: a recorded loss far above the run's
-  // best, or an evaluation at chance level after the run had learned.
+  // best, or a recorded training accuracy or an evaluation at chance level
+  // after the run had learned.
   const std::string& divergence() const { return divergence_; }
   // The user acted on it (restored weights, resumed): watch afresh.
   void forget_divergence() { divergence_.clear(); }
@@ -48,6 +49,7 @@ class MetricHistory {
   double busy_s_ = 0;
   float best_loss_ = 0;
   double best_accuracy_ = 0;
+  float best_train_accuracy_ = 0;
   std::string divergence_;
 };
 

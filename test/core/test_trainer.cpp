@@ -4,6 +4,7 @@
 #include <cmath>
 #include <thread>
 
+#include "metric_history.h"
 #include "test_support.h"
 
 using namespace digitlab;
@@ -358,4 +359,19 @@ TEST_CASE("a saved run carries on where it was, with its curves", "[trainer]") {
   CHECK(p->history.size() > saved->history.size());  // the curve went on from the saved one
   CHECK(p->history.front().epoch == Approx(saved->history.front().epoch));
   CHECK(p->evals.size() == 4);  // two before the restart, two after
+}
+
+TEST_CASE("a net that answers at chance after it had learned is seen as diverged, though its loss is not high", "[trainer]") {
+  MetricHistory history(64);
+  const auto batch = [&](float loss, int correct) { history.add_batch(BatchStats{loss, correct, 64}, 0.01, 0.0, 0.1f); };
+  batch(2.3f, 7);
+  batch(0.3f, 58);  // learned: 90% of a batch
+  CHECK(history.divergence().empty());
+  batch(2.29f, 6);  // every unit dead: the same answer for every image, loss just under chance
+  CHECK(history.divergence().find("training accuracy fell to 9.4%") != std::string::npos);
+  // Before it had learned, chance is only the start.
+  MetricHistory fresh(64);
+  fresh.add_batch(BatchStats{2.3f, 6, 64}, 0.01, 0.0, 0.1f);
+  fresh.add_batch(BatchStats{2.3f, 5, 64}, 0.01, 0.0, 0.1f);
+  CHECK(fresh.divergence().empty());
 }

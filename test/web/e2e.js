@@ -181,7 +181,8 @@ function startPlainHost(apiBase) {
       req.pipe(upstream);
       return;
     }
-    const name = req.url === '/' ? 'index.html' : path.basename(req.url.split('?')[0]);
+    const pathname = req.url.split('?')[0];
+    const name = pathname === '/' ? 'index.html' : path.basename(pathname);
     fs.readFile(path.join(webDir, name), (err, body) => {
       if (err) { res.writeHead(404); res.end(); return; }
       res.writeHead(200, { 'Content-Type': types[path.extname(name)] || 'application/octet-stream' });
@@ -215,9 +216,12 @@ async function click(page, rect) {
 // Clicks the named button (its place from the state JSON) until `done`
 // holds for the state, trying twice: a panel can still be shifting (a table
 // arriving) between reading the place and clicking. A retry is reported.
+// A button not yet on screen is waited for, for up to 10 s.
 async function clickUntil(page, button, what, done) {
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const rect = (await state(page)).buttons[button];
+    // A button drawn by the next frames (a panel opening) is waited for.
+    const rect = await waitFor(`button "${button}"`, 10, async () => (await state(page)).buttons[button])
+      .catch(() => null);
     if (!rect) throw new Error(`no button "${button}" on screen`);
     await click(page, rect);
     try {
@@ -361,7 +365,11 @@ async function layoutRun(browser, server) {
       }
       check(`${size.name}: every panel is in the window or one tab away`, problems.length === 0,
         problems.join('; ') || `${Object.keys(s.panels).length} panels, ${s.layout.mode}`);
-      if (s.panels.draw.tabbed) await click(page, (await state(page)).buttons.tab_page_draw);
+      if (s.panels.draw.tabbed) {
+        await click(page, (await state(page)).buttons.tab_page_draw);
+        await waitFor('the draw tab', 5, async () => (await state(page)).panels.draw.shown).catch(() => null);
+        await sleep(300);  // a frame or two for the pad to take its place
+      }
       s = await state(page);
       if (size.touch) {
         const small = Object.entries(s.buttons).filter(([, r]) => r.height < 40).map(([n, r]) => `${n} ${r.height}`);
@@ -373,7 +381,8 @@ async function layoutRun(browser, server) {
           const t = await state(page);
           return t.prediction !== null && t;
         }).catch(() => state(page));
-        check(`${size.name}: a 7 drawn with a finger gets a guess`, s.prediction !== null, `guess ${s.prediction}`);
+        check(`${size.name}: a 7 drawn with a finger gets a guess`, s.prediction !== null,
+          `guess ${s.prediction}, pad says "${s.pad_message}"`);
       } else {
         await drawDigit(page, s.pad_rect);
         await sleep(500);
@@ -528,7 +537,11 @@ async function isolatedRun(browser, server) {
 
 async function plainHostRun(browser, server) {
   const host = await startPlainHost(server.base);
-  const { page, consoleLines, context } = await openApp(browser, `http://127.0.0.1:${host.address().port}/?epochs=2`);
+  const opened = await openApp(browser, `http://127.0.0.1:${host.address().port}/?epochs=2`).catch((e) => {
+    host.close();
+    throw e;
+  });
+  const { page, consoleLines, context } = opened;
   try {
     check('plain host: page is not isolated', await page.evaluate(() => self.crossOriginIsolated !== true));
     let s = await state(page);
@@ -558,8 +571,8 @@ async function plainHostRun(browser, server) {
     }).catch(() => state(page));
     check('plain host: training makes progress in slices',
       s.training.state === 'running' && s.training.samples_seen > seenBefore + 640,
-      `${s.training.state}, ${s.training.samples_seen - seenBefore} samples, ` +
-      `${Math.round(s.training.samples_per_s)} samples/s, ` +
+      `${s.training.state}${s.training.message ? ` (${s.training.message})` : ''}, ` +
+      `${s.training.samples_seen - seenBefore} samples, ${Math.round(s.training.samples_per_s)} samples/s, ` +
       `frame p95 ${s.frame_ms_training.p95.toFixed(1)} ms`);
     await page.screenshot({ path: path.join(artifacts, 'web-not-isolated.png') });
     console.log(`browser (main-loop slices): frame p50 ${s.frame_ms_training.p50.toFixed(1)} ms, ` +
