@@ -35,6 +35,7 @@ StatusReport make_report(const AppState& app) {
     r.local_version = app.snapshot->version;
     r.trained = app.snapshot->trained;
   }
+  for (const SettingInfo& s : training_settings()) r.settings[s.name] = setting_text(app.settings.hyper, s.name);
   if (const auto& p = app.progress) {
     r.train_state = to_string(p->state);
     r.epoch = p->epoch;

@@ -37,6 +37,7 @@ std::string status_json(const StatusReport& r) {
                 {"trained", r.trained},
                 {"changed", r.changed_since_server},
                 {"recorded_test_accuracy", optional(r.recorded_test_accuracy)}};
+  j["settings"] = r.settings;
   j["training"] = {{"state", r.train_state},
                    {"threaded", r.threaded},
                    {"cross_origin_isolated", r.cross_origin_isolated},

@@ -41,7 +41,9 @@ struct StatusReport {
   bool changed_since_server = false;            // trained or taught since server_version
   std::optional<double> recorded_test_accuracy; // the loaded file's own, until we evaluate
 
-  // Training.
+  // Training: the settings as the user set them (core's names and texts,
+  // hyperparameters.h), then the run.
+  std::map<std::string, std::string> settings;
   std::string train_state = "idle";
   bool threaded = true;
   bool cross_origin_isolated = false;
