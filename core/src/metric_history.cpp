@@ -39,6 +39,13 @@ void MetricHistory::clear() {
   divergence_.clear();
 }
 
+void MetricHistory::forget_divergence() {
+  divergence_.clear();
+  loss_sum_ = 0;
+  correct_ = count_ = 0;
+  busy_s_ = 0;
+}
+
 void MetricHistory::add_batch(const BatchStats& stats, double busy_s, double epoch, float lr) {
   loss_sum_ += static_cast<double>(stats.loss) * stats.count;
   correct_ += stats.correct;

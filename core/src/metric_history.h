@@ -33,8 +33,9 @@ class MetricHistory {
   // best, or a recorded training accuracy or an evaluation at chance level
   // after the run had learned.
   const std::string& divergence() const { return divergence_; }
-  // The user acted on it (restored weights, resumed): watch afresh.
-  void forget_divergence() { divergence_.clear(); }
+  // The user acted on it (restored weights, resumed): watch afresh, from a
+  // point made only of the batches to come (not of the ruinous ones).
+  void forget_divergence();
 
  private:
   void record(double epoch, float lr);

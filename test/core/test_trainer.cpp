@@ -369,6 +369,17 @@ TEST_CASE("a net that answers at chance after it had learned is seen as diverged
   CHECK(history.divergence().empty());
   batch(2.29f, 6);  // every unit dead: the same answer for every image, loss just under chance
   CHECK(history.divergence().find("training accuracy fell to 9.4%") != std::string::npos);
+  // Restored and resumed: the next point is made of the batches after that
+  // alone, so ruinous batches not yet recorded do not pause the run again.
+  MetricHistory resumed(128);
+  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);
+  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);  // a point at 90%
+  resumed.add_batch(BatchStats{2.29f, 6, 64}, 0.01, 0.0, 10.0f);  // half a point of the ruinous rate
+  resumed.forget_divergence();
+  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);
+  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);
+  CHECK(resumed.divergence().empty());
+  CHECK(resumed.points().back().accuracy == Approx(58.0 / 64));
   // Before it had learned, chance is only the start.
   MetricHistory fresh(64);
   fresh.add_batch(BatchStats{2.3f, 6, 64}, 0.01, 0.0, 0.1f);

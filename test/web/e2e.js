@@ -494,9 +494,13 @@ async function isolatedRun(browser, server) {
 
     // A reload during training: asked first, then offered to continue.
     await clickUntil(page, 'resume', 'the run to go on', (t) => t.training.state === 'running');
-    const before = await waitFor('the run kept', 20, async () => {
+    // The session must have been kept since the run went on: one kept while
+    // it was still paused comes back paused, as it should.
+    const resumedAt = Date.now();
+    const before = await waitFor('the run kept while running', 30, async () => {
       const t = await state(page);
-      return t.session.saved_age_s !== null && t.training.history_points > 0 && t;
+      return t.session.saved_age_s !== null && t.session.saved_age_s < (Date.now() - resumedAt) / 1000 - 0.5 &&
+        t.training.history_points > 0 && t;
     });
     await page.reload();
     await appReady(page);
