@@ -201,10 +201,10 @@ int command_predict(const std::string& weights, const std::string& image_path) {
   const std::vector<float> pixels = read_pgm(image_path, width, height);
   const NetInput input = preprocess_image(pixels.data(), width, height);
   if (!input.ready()) throw Error(image_path + ": " + input_status_message(input.status));
-  float probs[kClasses];
-  predict(file.model, input.image.data(), probs);
-  for (int c = 0; c < kClasses; ++c) std::printf("p%d=%.4f\n", c, probs[c]);
-  std::printf("prediction=%d\n", argmax10(probs));
+  const Reading reading = read_input(file.model, input);
+  for (int c = 0; c < kClasses; ++c) std::printf("p%d=%.4f\n", c, reading.probs[c]);
+  std::printf("prediction=%d\nconfidence=%.4f\nunsure=%s\n", reading.guess, reading.confidence,
+              reading.unsure ? "true" : "false");
   return 0;
 }
 
@@ -213,12 +213,22 @@ int command_drawings(const std::string& weights, const std::string& set_path) {
   const auto set = load_drawing_set(set_path);
   const DrawingSetScore score =
       score_drawings(file.model, set, [](const DrawnSample& d) { return preprocess_strokes(d.strokes); });
-  if (score.drawings == 0) throw Error(set_path + ": no digits in the set");
-  for (const StyleScore& s : score.styles)
-    std::printf("style=%s drawings=%d read_right=%d unreadable=%d accuracy=%.4f\n", s.style.c_str(), s.drawings,
-                s.read_right, s.unreadable, static_cast<double>(s.read_right) / s.drawings);
-  std::printf("drawings=%d read_right=%d unreadable=%d\naccuracy=%.4f\n", score.drawings, score.read_right,
-              score.unreadable, score.accuracy());
+  if (score.drawings + score.non_digits == 0) throw Error(set_path + ": no drawings in the set");
+  for (const StyleScore& s : score.styles) {
+    if (s.digits)
+      std::printf("style=%s drawings=%d read_right=%d answered=%d unreadable=%d accuracy=%.4f\n", s.style.c_str(),
+                  s.drawings, s.read_right, s.answered, s.unreadable, static_cast<double>(s.read_right) / s.drawings);
+    else
+      std::printf("style=%s drawings=%d unsure=%d unsure_rate=%.4f\n", s.style.c_str(), s.drawings,
+                  s.drawings - s.answered, 1.0 - static_cast<double>(s.answered) / s.drawings);
+  }
+  if (score.drawings > 0)
+    std::printf("drawings=%d read_right=%d answered=%d unreadable=%d\naccuracy=%.4f\nanswered_rate=%.4f\n",
+                score.drawings, score.read_right, score.answered, score.unreadable, score.accuracy(),
+                score.answered_rate());
+  if (score.non_digits > 0)
+    std::printf("non_digits=%d unsure=%d\nunsure_rate=%.4f\n", score.non_digits,
+                score.non_digits - score.non_digits_answered, score.unsure_rate());
   return 0;
 }
 
@@ -303,7 +313,7 @@ int main(int argc, char** argv) {
                                           "the pad reads strokes (thinned to centre lines, redrawn with the MNIST pen)")
       ->required();
   std::string drawing_set;
-  CLI::App* drawings_cmd = app.add_subcommand("drawings", "how well a net reads a set of stroke drawings, by style");
+  CLI::App* drawings_cmd = app.add_subcommand("drawings", "how well a net reads a set of stroke drawings (digits read right and answered, non-digits it is unsure of), by style");
   drawings_cmd->add_option("--weights", weights, "weights file (JSON or binary)")->required();
   drawings_cmd->add_option("set", drawing_set, "a drawing set, e.g. test/data/drawn_digits.json")->required();
   std::string store_from, store_to;

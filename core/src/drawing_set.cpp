@@ -87,18 +87,23 @@ DrawingSetScore score_drawings(const Model& model, const std::vector<DrawnSample
   DrawingSetScore score;
   std::map<std::string, StyleScore> styles;
   for (const DrawnSample& sample : set) {
-    if (sample.label == kNotADigit) continue;
+    const bool digit = sample.label != kNotADigit;
     StyleScore& style = styles[sample.style];
     style.style = sample.style;
-    ++style.drawings, ++score.drawings;
-    const NetInput input = input_of(sample);
-    if (!input.ready()) {
-      ++style.unreadable, ++score.unreadable;
+    style.digits = digit;
+    ++style.drawings;
+    const Reading reading = read_input(model, input_of(sample));
+    style.unreadable += reading.input != InputStatus::ready;
+    style.answered += reading.answered();
+    if (!digit) {
+      ++score.non_digits;
+      score.non_digits_answered += reading.answered();
       continue;
     }
-    float probs[kClasses];
-    predict(model, input.image.data(), probs);
-    if (argmax10(probs) == sample.label) ++style.read_right, ++score.read_right;
+    ++score.drawings;
+    score.unreadable += reading.input != InputStatus::ready;
+    score.answered += reading.answered();
+    if (reading.guess == sample.label) ++style.read_right, ++score.read_right;
   }
   for (auto& [name, style] : styles) score.styles.push_back(style);
   return score;

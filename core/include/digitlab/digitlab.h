@@ -10,6 +10,7 @@
 #include "digitlab/model_name.h"
 #include "digitlab/optimizer.h"
 #include "digitlab/preprocess.h"
+#include "digitlab/reading.h"
 #include "digitlab/stroke.h"
 #include "digitlab/trainer.h"
 #include "digitlab/training.h"

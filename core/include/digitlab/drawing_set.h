@@ -8,6 +8,7 @@
 
 #include "digitlab/model.h"
 #include "digitlab/preprocess.h"
+#include "digitlab/reading.h"
 #include "digitlab/stroke.h"
 
 namespace digitlab {
@@ -26,22 +27,31 @@ std::vector<DrawnSample> load_drawing_set(const std::string& path);
 
 struct StyleScore {
   std::string style;
+  bool digits = true;  // a style of digits (label 0-9), or of non-digits
   int drawings = 0;
-  int read_right = 0;
-  int unreadable = 0;  // no input: too small or nothing drawn (counts as wrong)
+  int read_right = 0;  // digits: the top guess is the label, sure or not
+  int answered = 0;    // the pad answers: an input, and sure of its guess (reading.h)
+  int unreadable = 0;  // no input: too small or nothing drawn
 };
 
+// Digits and non-digits are counted apart: a digit should be read right and
+// answered, a non-digit should get no answer ("not sure", "draw it bigger").
 struct DrawingSetScore {
-  int drawings = 0;
+  int drawings = 0;  // digits
   int read_right = 0;
+  int answered = 0;
   int unreadable = 0;
+  int non_digits = 0;
+  int non_digits_answered = 0;
   std::vector<StyleScore> styles;  // by style name
   double accuracy() const { return drawings ? static_cast<double>(read_right) / drawings : 0.0; }
+  double answered_rate() const { return drawings ? static_cast<double>(answered) / drawings : 0.0; }
+  double unsure_rate() const { return non_digits ? 1.0 - static_cast<double>(non_digits_answered) / non_digits : 0.0; }
 };
 
-// Reads every digit of the set (non-digits are skipped) with net, taking the
-// net's input from input_of: the strokes straight through preprocess_strokes,
-// or a replay through a front end's pad.
+// Reads every drawing of the set with net, taking the net's input from
+// input_of: the strokes straight through preprocess_strokes, or a replay
+// through a front end's pad.
 DrawingSetScore score_drawings(const Model& model, const std::vector<DrawnSample>& set,
                                const std::function<NetInput(const DrawnSample&)>& input_of);
 

@@ -1,0 +1,31 @@
+// What the pad answers for a drawing: the net's top guess, how sure it is,
+// and whether to answer at all. A net trained with generated non-digits
+// (outlier exposure, batch_source) spreads its belief over the classes for a
+// scribble, a letter or several digits, so "not sure" is simply a top
+// probability below kSureProbability. The threshold was calibrated on
+// generated data, never on the measuring sets (docs/architecture.md).
+#pragma once
+#include <array>
+
+#include "digitlab/model.h"
+#include "digitlab/preprocess.h"
+
+namespace digitlab {
+
+constexpr float kSureProbability = 0.75f;
+
+// True when the top probability of probs[10] is high enough to answer.
+bool is_sure(const float* probs);
+
+struct Reading {
+  InputStatus input = InputStatus::nothing_drawn;  // ready, or why there is nothing to read
+  std::array<float, kClasses> probs{};             // all zero unless the input was ready
+  int guess = -1;                                  // the top class; -1 unless the input was ready
+  float confidence = 0;                            // the guess's probability
+  bool unsure = true;                              // no answer: nothing readable, or not sure enough
+  bool answered() const { return !unsure; }
+};
+
+Reading read_input(const Model& model, const NetInput& input);
+
+}  // namespace digitlab
