@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "loss.h"
+#include "non_digits.h"
 #include "rng.h"
 
 namespace digitlab {
@@ -34,25 +36,54 @@ void BatchSource::take(const std::uint8_t* image, std::uint8_t label, const Augm
   labels[i] = label;
 }
 
-bool BatchSource::fill(int n, const AugmentConfig& augment, float* pixels, std::uint8_t* labels) {
+bool BatchSource::fill(int n, const Hyperparameters& hyper, float* pixels, std::uint8_t* labels) {
+  // How many non-digits: the share of n, the fraction rounded at random so
+  // small batches get their share on average.
+  const float expected = hyper.non_digits * static_cast<float>(n);
+  const int strange = std::min(n, static_cast<int>(expected + random_unit(rng_)));
+  const int samples = n - strange;
   if (train_) {
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < samples; ++i) {
       if (cursor_ == order_.size()) shuffle();
       const std::uint32_t idx = order_[cursor_++];
-      take(train_->image(idx), train_->labels[idx], augment, pixels, labels, i);
+      take(train_->image(idx), train_->labels[idx], hyper.augment, pixels, labels, i);
     }
   } else {
-    drawn_images_.resize(static_cast<std::size_t>(n) * kImagePixels);  // the cache copies under its lock
-    drawn_labels_.resize(n);
-    if (!cache_->draw(n, rng_, drawn_images_.data(), drawn_labels_.data())) return false;
-    for (int i = 0; i < n; ++i)
-      take(&drawn_images_[static_cast<std::size_t>(i) * kImagePixels], drawn_labels_[i], augment, pixels, labels, i);
+    const int drawn = std::max(samples, 1);  // several-digit non-digits draw from these
+    drawn_images_.resize(static_cast<std::size_t>(drawn) * kImagePixels);  // the cache copies under its lock
+    drawn_labels_.resize(drawn);
+    if (!cache_->draw(drawn, rng_, drawn_images_.data(), drawn_labels_.data())) return false;
+    for (int i = 0; i < samples; ++i)
+      take(&drawn_images_[static_cast<std::size_t>(i) * kImagePixels], drawn_labels_[i], hyper.augment, pixels, labels, i);
+  }
+  for (int i = samples; i < n; ++i) {
+    non_digit(pixels + static_cast<std::size_t>(i) * kImagePixels);
+    labels[i] = kUniformTarget;
   }
   if (personal_.size() > 0) {  // one personal drawing per batch teaches the user's hand
     const std::size_t p = personal_cursor_++ % personal_.size();
-    take(personal_.image(p), personal_.labels[p], augment, pixels, labels, n - 1);
+    take(personal_.image(p), personal_.labels[p], hyper.augment, pixels, labels, 0);
   }
   return true;
+}
+
+std::vector<Stroke> BatchSource::random_digit_lines() {
+  const std::uint8_t* image = train_ ? train_->image(random_below(rng_, train_->size()))
+                                     : &drawn_images_[random_below(rng_, drawn_labels_.size()) * kImagePixels];
+  float gray[kImagePixels];
+  image_to_unit(image, gray);
+  return ink_centre_lines(gray, kImageSide, kImageSide);
+}
+
+void BatchSource::non_digit(float* pixels) {
+  // Some drawings come out too small to read (a few close dots): draw another.
+  for (;;) {
+    const NonDigitKind kind = random_non_digit_kind(rng_);
+    const NetInput input = preprocess_strokes(make_non_digit(kind, rng_, [this] { return random_digit_lines(); }));
+    if (!input.ready()) continue;
+    std::copy(input.image.begin(), input.image.end(), pixels);
+    return;
+  }
 }
 
 void BatchSource::add_personal(const Image28& image, int label) {

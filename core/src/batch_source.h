@@ -1,8 +1,10 @@
 // Where a trainer's minibatches come from: an in-memory data set read in a
 // shuffled order that is reshuffled every epoch, or a sample cache a client
-// keeps filled, drawn at random; one drawing of the user's personal set in
-// every batch; augmentation when it is on. All randomness comes from one
-// seeded generator, so a run is reproducible.
+// keeps filled, drawn at random; augmentation when it is on; a share of
+// generated non-digits (non_digits.h) rendered through core's stroke path,
+// with the uniform target (outlier exposure); one drawing of the user's
+// personal set in every batch. All randomness comes from one seeded
+// generator, so a run is reproducible.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -21,8 +23,12 @@ class BatchSource {
   BatchSource(std::shared_ptr<const Dataset> train, std::shared_ptr<SampleCache> cache);
   // Starts over as at the beginning of a run: generator and order from the seed.
   void restart(std::uint64_t seed);
-  // pixels [n, 784] in [0, 1] and labels [n]; false when the cache is empty.
-  bool fill(int n, const AugmentConfig& augment, float* pixels, std::uint8_t* labels);
+  // pixels [n, 784] in [0, 1] and labels [n] (kUniformTarget for a
+  // non-digit); false when the cache is empty.
+  bool fill(int n, const Hyperparameters& hyper, float* pixels, std::uint8_t* labels);
+  // One generated non-digit through the stroke path into pixels [784]
+  // (digits for "several digits" come from the training data).
+  void non_digit(float* pixels);
   // Samples an epoch has: the data set's size, or 0 for a cache.
   std::size_t dataset_size() const { return train_ ? train_->size() : 0; }
 
@@ -32,6 +38,7 @@ class BatchSource {
 
  private:
   void shuffle();
+  std::vector<Stroke> random_digit_lines();
   void take(const std::uint8_t* image, std::uint8_t label, const AugmentConfig& augment, float* pixels,
             std::uint8_t* labels, int i);
 

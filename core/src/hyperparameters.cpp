@@ -36,6 +36,7 @@ auto number_field(H& h, const std::string& name) -> decltype(&h.optimizer.lr) {
   if (name == "augment_rotation") return &a.rotation;
   if (name == "augment_scale") return &a.scale;
   if (name == "augment_shear") return &a.shear;
+  if (name == "non_digits") return &h.non_digits;
   return nullptr;
 }
 template <class H>
@@ -97,6 +98,10 @@ const std::vector<SettingInfo>& training_settings() {
              45),
       number("augment_scale", "scale", "", "Largest random change of size: 0.1 means 90% to 110%.", 0, 0.5),
       number("augment_shear", "shear", "", "Largest random slant: x moves by shear * y.", 0, 1),
+      number("non_digits", "non-digits", "",
+             "Share of each batch that is made-up scribbles, letters, lines and several digits, taught as 'none of "
+             "the ten', so the net learns to say when a drawing is no digit. Typical: 0.1.",
+             0, 0.5),
       number("beta1", "Adam beta1", "", "Adam's decay of its running mean of gradients. Typical: 0.9.", 0, 0.9999),
       number("beta2", "Adam beta2", "", "Adam's decay of its running mean of squared gradients. Typical: 0.999.", 0,
              0.99999),
@@ -196,7 +201,7 @@ void check_augment_config(const AugmentConfig& c) {
 }
 
 void check_hyperparameters(const Hyperparameters& h) {
-  check_settings(h, {"batch_size", "epochs"});
+  check_settings(h, {"batch_size", "epochs", "non_digits"});
   check_optimizer_config(h.optimizer);
   check_augment_config(h.augment);
 }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "digitlab/reading.h"
+
 namespace digitlab {
 
 void log_softmax_row(float* out, const float* in, int classes) {
@@ -21,10 +23,17 @@ float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8
     const float* row = logits + r * classes;
     float* out = logp + r * classes;
     log_softmax_row(out, row, classes);
-    loss -= out[labels[r]];
     int best = 0;
     for (int c = 1; c < classes; ++c) best = row[c] > row[best] ? c : best;
-    hits += best == labels[r];
+    if (labels[r] == kUniformTarget) {
+      double sum = 0.0;
+      for (int c = 0; c < classes; ++c) sum += out[c];
+      loss -= sum / classes + std::log(static_cast<double>(classes));  // KL(uniform || p): 0 when met
+      hits += std::exp(out[best]) < kSureProbability;
+    } else {
+      loss -= out[labels[r]];
+      hits += best == labels[r];
+    }
   }
   if (correct) *correct = hits;
   return static_cast<float>(loss / batch);
@@ -33,10 +42,12 @@ float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8
 void log_softmax_nll_backward(float* dlogits, const float* logp, const std::uint8_t* labels,
                               int batch, int classes) {
   const float scale = 1.0f / batch;
+  const float uniform = 1.0f / classes;
   for (int r = 0; r < batch; ++r)
     for (int c = 0; c < classes; ++c) {
       const float p = std::exp(logp[r * classes + c]);
-      dlogits[r * classes + c] = (p - (c == labels[r] ? 1.0f : 0.0f)) * scale;
+      const float target = labels[r] == kUniformTarget ? uniform : c == labels[r] ? 1.0f : 0.0f;
+      dlogits[r * classes + c] = (p - target) * scale;
     }
 }
 

@@ -1,14 +1,25 @@
 // LogSoftmax + negative log-likelihood, fused (B = batch, C = 10 classes).
+// A row's target is its label's one-hot vector, or, for the label
+// kUniformTarget, the uniform distribution over the classes: a generated
+// non-digit (outlier exposure) teaches the net to spread its belief evenly
+// when a drawing is no digit at all.
 #pragma once
 #include <cstdint>
 
 namespace digitlab {
 
-// logp[B,C] = log_softmax(logits[B,C]); returns mean over B of -logp[b, label_b].
-// correct (optional): how many rows have their largest logit at the label.
+constexpr std::uint8_t kUniformTarget = 255;
+
+// logp[B,C] = log_softmax(logits[B,C]); returns the mean over B of each
+// row's divergence from its target: -logp[b, label_b], or for a uniform
+// target KL(uniform || p) = -mean_c logp[b, c] - log C (0 when met, so the
+// loss curve keeps its meaning; the gradient is that of the cross entropy).
+// correct (optional): rows read right: a labelled row whose largest logit is
+// its label, a uniform-target row whose top probability is below kSureProbability
+// (the net says "not sure", as it should).
 float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8_t* labels,
                               int batch, int classes, int* correct);
-// dlogits[B,C] = (softmax - onehot(label)) / B, from logp.
+// dlogits[B,C] = (softmax - target) / B, from logp.
 void log_softmax_nll_backward(float* dlogits, const float* logp, const std::uint8_t* labels,
                               int batch, int classes);
 

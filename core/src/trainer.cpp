@@ -255,7 +255,7 @@ struct Trainer::Impl {
     batch_pixels.resize(static_cast<std::size_t>(n) * kImagePixels);
     batch_labels.resize(n);
     const bool was_starved = starved;
-    starved = !source.fill(n, config.hyper.augment, batch_pixels.data(), batch_labels.data());
+    starved = !source.fill(n, config.hyper, batch_pixels.data(), batch_labels.data());
     if (starved != was_starved) publish(true);  // readers learn at once that data ran out (or came back)
     return !starved;
   }

@@ -26,7 +26,7 @@ struct SettingInfo {
 
 // Every setting in the order front ends show them: optimizer, lr, momentum,
 // weight_decay, schedule, batch_size, epochs, augment and its four ranges,
-// then Adam's and the step schedule's finer settings.
+// non_digits, then Adam's and the step schedule's finer settings.
 const std::vector<SettingInfo>& training_settings();
 // The setting named `name`; throws Error listing the known names.
 const SettingInfo& training_setting(const std::string& name);

@@ -47,6 +47,9 @@ struct Hyperparameters {
   int batch_size = 64;
   int epochs = 10;
   AugmentConfig augment;
+  // Share of every batch that is generated non-digits with a uniform target
+  // (outlier exposure), so the net learns to be unsure of what is no digit.
+  float non_digits = 0.0f;
 };
 
 struct TrainerConfig {
