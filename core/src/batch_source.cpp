@@ -60,6 +60,9 @@ bool BatchSource::fill(int n, const Hyperparameters& hyper, float* pixels, std::
     non_digit(pixels + static_cast<std::size_t>(i) * kImagePixels);
     labels[i] = kUniformTarget;
   }
+  // As many digits are redrawn through the same stroke path, so the net
+  // cannot tell a non-digit by its pen: only by its shape.
+  for (int i = 0; i < std::min(strange, samples); ++i) redraw(pixels + static_cast<std::size_t>(i) * kImagePixels);
   if (personal_.size() > 0) {  // one personal drawing per batch teaches the user's hand
     const std::size_t p = personal_cursor_++ % personal_.size();
     take(personal_.image(p), personal_.labels[p], hyper.augment, pixels, labels, 0);
@@ -73,6 +76,11 @@ std::vector<Stroke> BatchSource::random_digit_lines() {
   float gray[kImagePixels];
   image_to_unit(image, gray);
   return ink_centre_lines(gray, kImageSide, kImageSide);
+}
+
+void BatchSource::redraw(float* pixels) {
+  const NetInput input = preprocess_strokes(ink_centre_lines(pixels, kImageSide, kImageSide));
+  if (input.ready()) std::copy(input.image.begin(), input.image.end(), pixels);
 }
 
 void BatchSource::non_digit(float* pixels) {
@@ -91,8 +99,8 @@ void BatchSource::add_personal(const Image28& image, int label) {
     personal_.images.erase(personal_.images.begin(), personal_.images.begin() + kImagePixels);
     personal_.labels.erase(personal_.labels.begin());
   }
-  for (float v : image)
-    personal_.images.push_back(static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255.0f)));
+  personal_.images.resize(personal_.images.size() + kImagePixels);
+  image_to_bytes(image.data(), &personal_.images[personal_.images.size() - kImagePixels]);
   personal_.labels.push_back(static_cast<std::uint8_t>(label));
 }
 

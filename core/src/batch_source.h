@@ -2,7 +2,8 @@
 // shuffled order that is reshuffled every epoch, or a sample cache a client
 // keeps filled, drawn at random; augmentation when it is on; a share of
 // generated non-digits (non_digits.h) rendered through core's stroke path,
-// with the uniform target (outlier exposure); one drawing of the user's
+// with the uniform target (outlier exposure), and as many digits redrawn
+// through that path; one drawing of the user's
 // personal set in every batch. All randomness comes from one seeded
 // generator, so a run is reproducible.
 #pragma once
@@ -29,6 +30,9 @@ class BatchSource {
   // One generated non-digit through the stroke path into pixels [784]
   // (digits for "several digits" come from the training data).
   void non_digit(float* pixels);
+  // A digit's pixels [784] redrawn in place through the stroke path (its
+  // centre lines with the MNIST pen), as a non-digit is drawn.
+  void redraw(float* pixels);
   // Samples an epoch has: the data set's size, or 0 for a cache.
   std::size_t dataset_size() const { return train_ ? train_->size() : 0; }
 

@@ -1,5 +1,7 @@
 #include "digitlab/dataset.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -164,6 +166,11 @@ std::vector<std::size_t> draw_sample_indices(std::uint64_t seed, std::size_t cou
   std::vector<std::size_t> indices(count);
   for (std::size_t& index : indices) index = static_cast<std::size_t>(random_below(seed, split_size));
   return indices;
+}
+
+void image_to_bytes(const float* pixels, std::uint8_t* out) {
+  for (int i = 0; i < kImagePixels; ++i)
+    out[i] = static_cast<std::uint8_t>(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255.0f));
 }
 
 std::vector<std::uint8_t> encode_sample_block(const SampleBlock& block) {

@@ -53,6 +53,7 @@ TEST_CASE("cnn-small reaches 98.8% on MNIST within 10 epochs", "[accuracy]") {
 TEST_CASE("cnn reaches 91% on Fashion-MNIST within 10 epochs", "[accuracy]") {
   const TrainerConfig config = preset_trainer_config("cnn", "fashion-mnist");
   CHECK_FALSE(config.hyper.augment.enabled);  // handwriting's warps do not suit photos of clothes
+  CHECK(config.hyper.non_digits == 0);  // made-up non-digits are for digit data sets
   const auto evals = train_run(config, fashion("train"), fashion("test"));
   REQUIRE(evals.size() == 10);
   INFO("after epoch 1: " << evals.front().accuracy << ", after 10: " << evals.back().accuracy);

@@ -238,3 +238,21 @@ TEST_CASE("log-softmax NLL: probabilities, loss and gradient", "[loss]") {
   CHECK(grad[4] == Approx((0.1 - 1.0) / 2));
   CHECK(grad[0] == Approx(0.1 / 2));
 }
+
+TEST_CASE("a uniform target (a generated non-digit): KL to uniform, zero when met, pulls towards even", "[loss]") {
+  // Row 0 is already uniform; row 1 is sure of class 9.
+  const float logits[2 * 10] = {3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  0, 0, 0, 0, 0, 0, 0, 0, 0, 10};
+  const std::uint8_t labels[2] = {kUniformTarget, kUniformTarget};
+  float logp[20], grad[20];
+  int correct = 0;
+  const float loss = log_softmax_nll_forward(logp, logits, labels, 2, 10, &correct);
+  // Row 1: KL(uniform || p) = -mean(logp) - log 10, with logp = logits - logsumexp.
+  const double lse = std::log(9.0 + std::exp(10.0));
+  const double kl1 = -(10.0 / 10 - lse) - std::log(10.0);
+  CHECK(loss == Approx(kl1 / 2).margin(1e-4));
+  CHECK(correct == 1);  // the even row counts as "not sure", as it should; the sure one does not
+  log_softmax_nll_backward(grad, logp, labels, 2, 10);
+  for (int c = 0; c < 10; ++c) CHECK(grad[c] == Approx(0).margin(1e-7));  // met: nothing to learn
+  CHECK(grad[10 + 9] > 0.4f);   // the sure class is pushed down
+  CHECK(grad[10 + 0] < -0.04f);  // the others up
+}

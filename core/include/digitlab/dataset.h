@@ -37,6 +37,8 @@ Dataset load_idx_split(const std::string& dir, const std::string& split);
 
 // Pixel bytes of one image scaled to [0, 1]. out: [784].
 void image_to_unit(const std::uint8_t* pixels, float* out);
+// The other way: pixels [784] in [0, 1] (clamped) to bytes, rounded. out: [784].
+void image_to_bytes(const float* pixels, std::uint8_t* out);
 
 // --- Seeded draws ----------------------------------------------------------
 // `count` sample indices in [0, split_size), drawn with replacement by
