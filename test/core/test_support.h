@@ -1,8 +1,10 @@
 // Helpers shared by the core tests.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "digitlab/digitlab.h"
@@ -39,6 +41,25 @@ inline const digitlab::Model& trained_model() {
       learner.train_batch(pixels.data(), train->labels.data() + start, 64, sgd, 0.1f);
     }
     return learner.model();
+  }();
+  return model;
+}
+
+// The default cnn preset (with its share of generated non-digits) trained
+// for two epochs on every core (cached per process): the net "not sure" and
+// teaching are tested with. About two minutes on two cores.
+inline const digitlab::Model& reading_model() {
+  static const digitlab::Model model = [] {
+    digitlab::TrainerConfig config = digitlab::default_trainer_config();
+    config.hyper.epochs = 2;
+    config.evaluate_each_epoch = false;
+    config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    digitlab::Trainer trainer(config, mnist("train"), nullptr, false);
+    trainer.start();
+    while (trainer.progress()->state == digitlab::RunState::running) trainer.run_slice(1000);
+    if (trainer.progress()->state != digitlab::RunState::finished)
+      throw digitlab::Error("reading model: " + trainer.progress()->message);
+    return trainer.snapshot()->file.model;
   }();
   return model;
 }

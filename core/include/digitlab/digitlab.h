@@ -12,6 +12,7 @@
 #include "digitlab/preprocess.h"
 #include "digitlab/reading.h"
 #include "digitlab/stroke.h"
+#include "digitlab/teach.h"
 #include "digitlab/trainer.h"
 #include "digitlab/training.h"
 #include "digitlab/weights_io.h"

@@ -1,0 +1,179 @@
+// Teaching that cannot break the model (issue 8): a person's drawing is
+// learned, a wrong label or a speck cannot wreck test accuracy, and a drop
+// past the bar puts the previous weights back.
+#include <catch2/catch.hpp>
+
+#include "batch_source.h"
+#include "test_support.h"
+
+using namespace digitlab;
+
+namespace {
+const std::string kDrawings = DIGITLAB_TEST_DRAWINGS;
+
+// Replayed samples as a trainer's batches have them (augmented, with
+// non-digits), from a source of its own.
+struct Replay {
+  BatchSource source{test::mnist("train"), nullptr};
+  Hyperparameters hyper = default_trainer_config().hyper;
+  explicit Replay(std::uint64_t seed) { source.restart(seed); }
+  ReplaySamples samples() {
+    return [this](int n, float* pixels, std::uint8_t* labels) { return source.fill(n, hyper, pixels, labels); };
+  }
+};
+
+// The test set beyond the validation slice: what teaching never looks at.
+const Dataset& held_out() {
+  static const Dataset d = [] {
+    const Dataset& all = *test::mnist("test");
+    const std::size_t skip = validation_slice(all).size();
+    Dataset rest;
+    rest.images.assign(all.images.begin() + skip * kImagePixels, all.images.end());
+    rest.labels.assign(all.labels.begin() + skip, all.labels.end());
+    return rest;
+  }();
+  return d;
+}
+
+const Dataset& validation() {
+  static const Dataset d = validation_slice(*test::mnist("test"));
+  return d;
+}
+
+// A drawing shrunk to a speck at the pad's centre.
+std::vector<Stroke> speck(const std::vector<Stroke>& strokes) {
+  std::vector<Stroke> out = strokes;
+  for (Stroke& s : out)
+    for (Point& p : s.points) p = {0.5f + (p.x - 0.5f) * 0.05f, 0.5f + (p.y - 0.5f) * 0.05f};
+  return out;
+}
+}  // namespace
+
+TEST_CASE("teaching refuses what it cannot learn from and changes nothing", "[teach]") {
+  Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2);
+  const Model before = model;
+  Replay replay(5);
+  Image28 image{};
+  image_to_unit(test::mnist("test")->image(0), image.data());
+  NetInput input;
+  input.status = InputStatus::ready;
+  input.image = image;
+  const Dataset few = test::head(*test::mnist("test"), 100);
+  const auto teach = [&](const NetInput& in, int label, const Dataset& val) {
+    return teach_drawing(model, in, label, {}, replay.samples(), val, -1, TeachSettings{}, 1);
+  };
+  TeachReport r = teach(input, 10, few);
+  CHECK_FALSE(r.taught);
+  CHECK_THAT(r.message, Catch::Contains("0-9"));
+  NetInput tiny;
+  tiny.status = InputStatus::too_small;
+  r = teach(tiny, 3, few);
+  CHECK_FALSE(r.taught);
+  CHECK_THAT(r.message, Catch::Contains("draw it bigger"));
+  r = teach(input, 7, Dataset{});
+  CHECK_FALSE(r.taught);
+  CHECK_THAT(r.message, Catch::Contains("validation"));
+  const auto no_samples = [](int, float*, std::uint8_t*) { return false; };
+  r = teach_drawing(model, input, 7, {}, no_samples, few, -1, TeachSettings{}, 1);
+  CHECK_FALSE(r.taught);
+  CHECK(model.params == before.params);
+}
+
+TEST_CASE("a drop past the bar puts the previous weights back and says so", "[teach]") {
+  Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2);
+  const Model before = model;
+  Replay replay(6);
+  NetInput input;
+  input.status = InputStatus::ready;
+  image_to_unit(test::mnist("test")->image(0), input.image.data());
+  TeachSettings impossible;
+  impossible.max_drop = -1;  // even no change at all counts as a drop
+  impossible.max_steps = 3;
+  const TeachReport r = teach_drawing(model, input, 7, {}, replay.samples(), test::head(*test::mnist("test"), 200), -1,
+                                      impossible, 1);
+  CHECK(r.taught);
+  CHECK(r.restored);
+  CHECK(r.steps == 3);
+  CHECK(model.params == before.params);
+  CHECK_THAT(r.message, Catch::Contains("previous weights were kept"));
+  // The same teaching with the ordinary bar changes the weights.
+  TeachSettings three;
+  three.max_steps = 3;
+  const TeachReport kept = teach_drawing(model, input, 7, {}, replay.samples(), test::head(*test::mnist("test"), 200),
+                                         -1, three, 1);
+  CHECK(kept.taught);
+  CHECK(model.params != before.params);
+}
+
+TEST_CASE("ten teachings in a row, wrong labels and specks among them, cost at most 0.5 pp", "[teach][accuracy]") {
+  Model model = test::reading_model();
+  const double start = evaluate(model, held_out()).accuracy;
+  const auto drawings = load_drawing_set(kDrawings + "/drawn_digits.json");
+  Replay replay(7);
+  std::vector<LabelledDrawing> personal;
+  double baseline = -1;
+  int taught = 0, refused = 0;
+  for (int k = 0; k < 10; ++k) {
+    const DrawnSample& d = drawings[(k * 53 + 11) % drawings.size()];
+    const bool wrong = k % 4 == 1, tiny = k % 4 == 3;  // 3 wrong labels, 2 specks
+    const int label = wrong ? (d.label + 3) % kClasses : d.label;
+    const NetInput input = preprocess_strokes(tiny ? speck(d.strokes) : d.strokes);
+    const Model before = model;
+    const TeachReport r = teach_drawing(model, input, label, personal, replay.samples(), validation(), baseline,
+                                        TeachSettings{}, 100 + k);
+    INFO("teaching " << k << " (" << d.style << " as " << label << "): " << r.message);
+    if (tiny) {
+      CHECK_FALSE(r.taught);
+      CHECK(model.params == before.params);
+      ++refused;
+      continue;
+    }
+    REQUIRE(r.taught);
+    ++taught;
+    if (baseline < 0) baseline = r.baseline;
+    if (!r.restored) personal.push_back({input.image, label});
+    const double now = evaluate(model, held_out()).accuracy;
+    INFO("held-out accuracy " << start << " -> " << now);
+    CHECK(now >= start - 0.005);
+  }
+  CHECK(taught == 8);
+  CHECK(refused == 2);
+}
+
+TEST_CASE("a misread drawing taught with its true label is read right afterwards", "[teach][accuracy]") {
+  const Model& net = test::reading_model();
+  // Misread drawings: the drawing benchmark's, then MNIST test digits
+  // beyond the validation slice, 20 in all.
+  std::vector<LabelledDrawing> misread;
+  for (const DrawnSample& d : load_drawing_set(kDrawings + "/drawn_digits.json")) {
+    const NetInput input = preprocess_strokes(d.strokes);
+    if (input.ready() && read_input(net, input).guess != d.label) misread.push_back({input.image, d.label});
+  }
+  const Dataset& rest = held_out();
+  for (std::size_t i = 0; i < rest.size() && misread.size() < 20; ++i) {
+    LabelledDrawing d;
+    image_to_unit(rest.image(i), d.image.data());
+    d.label = rest.labels[i];
+    NetInput input;
+    input.status = InputStatus::ready;
+    input.image = d.image;
+    if (read_input(net, input).guess != d.label) misread.push_back(d);
+  }
+  REQUIRE(misread.size() >= 20);
+  misread.resize(20);
+  Replay replay(8);
+  int right = 0;
+  for (std::size_t k = 0; k < misread.size(); ++k) {
+    Model model = net;
+    NetInput input;
+    input.status = InputStatus::ready;
+    input.image = misread[k].image;
+    const TeachReport r = teach_drawing(model, input, misread[k].label, {}, replay.samples(), validation(), -1,
+                                        TeachSettings{}, 200 + k);
+    INFO(r.message);
+    CHECK(r.guess_before != misread[k].label);
+    right += r.taught && r.read_right_after() && read_input(model, input).guess == misread[k].label;
+  }
+  INFO("read right after teaching: " << right << " of " << misread.size());
+  CHECK(right >= 18);  // 90%
+}
