@@ -2,7 +2,8 @@
 # DigitLab's own benchmark figures: the core benchmarks natively (digitlab-cli
 # bench) and in WebAssembly under node (digitlab-bench.js, the same code), then
 # test accuracy epoch by epoch, then how many of the stroke-drawn digits in
-# test/data/drawn_digits.json each preset's model reads. One line per figure:
+# test/data/drawn_digits.json each preset's model reads and answers, and how
+# many of test/data/non_digits.json it says "not sure" of. One line per figure:
 #   bench=<name> [preset=<preset>] build=<native|wasm> metric=<metric> value=<number>
 # Usage: scripts/bench.sh [--quick] [--epochs N] [--data DIR]
 #   --quick   short timings and one epoch of accuracy (under a minute)
@@ -45,10 +46,15 @@ if [ -z "$quick" ]; then
 fi
 
 # Drawn digits: each preset's model, trained with its defaults, reads the
-# stroke-drawn benchmark.
+# stroke-drawn benchmark (read right, and answered rather than "not sure"),
+# and says "not sure" of the drawn non-digits.
 for preset in mlp cnn-small cnn; do
   [ -n "$quick" ] && [ "$preset" != mlp ] && continue
   "$cli" train --preset "$preset" --data "$data" --out "$out/drawn-$preset.bin" >/dev/null
-  accuracy=$("$cli" drawings --weights "$out/drawn-$preset.bin" "$root/test/data/drawn_digits.json" | sed -n 's/^accuracy=//p')
-  echo "bench=drawn_digits preset=$preset build=native metric=accuracy value=$accuracy"
+  digits=$("$cli" drawings --weights "$out/drawn-$preset.bin" "$root/test/data/drawn_digits.json")
+  non_digits=$("$cli" drawings --weights "$out/drawn-$preset.bin" "$root/test/data/non_digits.json")
+  figure() { sed -n "s/^$1=//p"; }
+  echo "bench=drawn_digits preset=$preset build=native metric=accuracy value=$(figure accuracy <<<"$digits")"
+  echo "bench=drawn_digits preset=$preset build=native metric=answered_rate value=$(figure answered_rate <<<"$digits")"
+  echo "bench=non_digits preset=$preset build=native metric=unsure_rate value=$(figure unsure_rate <<<"$non_digits")"
 done

@@ -105,7 +105,12 @@ struct Trainer::Impl {
   std::string message;
   std::uint64_t run_samples = 0, samples_seen = 0, steps = 0;
   int pending_steps = 0;
-  float teach_loss = -1;
+  // Teaching (teach.h): the validation accuracy a series of teachings is
+  // held against (-1: measure it at the next one), and the last report.
+  double teach_baseline = -1;
+  std::uint64_t teachings = 0;
+  std::shared_ptr<const TeachReport> last_teach;
+  std::shared_ptr<const std::vector<LabelledDrawing>> personal = std::make_shared<std::vector<LabelledDrawing>>();
   std::vector<float> batch_pixels;  // [batch, 784]
   std::vector<std::uint8_t> batch_labels;
   // Main-loop mode trains a batch in pieces that fit a frame's budget (a
@@ -318,6 +323,7 @@ struct Trainer::Impl {
     ++steps;
     trained = true;
     weights_changed = true;
+    teach_baseline = -1;  // training moved the weights: the next teaching measures afresh
     history.add_batch(stats, busy_s, epoch(), lr);
     // The last of the asked-for steps is news at once (a reader waits for it).
     if (pending_steps > 0 && --pending_steps == 0) publish(true);
@@ -378,6 +384,7 @@ struct Trainer::Impl {
     starved = false;
     message.clear();
     weights_changed = true;
+    teach_baseline = -1;
     reset_run_data();
   }
 
@@ -393,6 +400,7 @@ struct Trainer::Impl {
     learner.replace_model(*best);
     partial.reset();
     history.forget_divergence();
+    teach_baseline = -1;
     if (state == RunState::running) state = RunState::paused;
     pending_steps = 0;
     weights_changed = true;
@@ -410,13 +418,41 @@ struct Trainer::Impl {
     state = run.state == RunState::running ? RunState::paused : run.state;
   }
 
-  void teach(const Image28& image, int label, int count) {
-    const std::uint8_t y = static_cast<std::uint8_t>(label);
-    for (int i = 0; i < count; ++i)
-      learner.train_batch(image.data(), &y, 1, config.hyper.optimizer, config.hyper.optimizer.lr);
-    teach_loss = learner.compute_gradients(image.data(), &y, 1).loss;
-    trained = true;
-    weights_changed = true;
+  // Teaches the drawing between batches, mixed with the personal set and
+  // samples replayed from this trainer's own source; kept weights take the
+  // drawing into the personal set.
+  void teach(const Image28& image, int label) {
+    NetInput input;
+    input.status = InputStatus::ready;
+    input.image = image;
+    Model taught = learner.model();
+    const ReplaySamples replay = [this](int n, float* pixels, std::uint8_t* labels) {
+      return source.fill(n, config.hyper, pixels, labels);
+    };
+    const Dataset validation = test ? validation_slice(*test) : Dataset{};
+    TeachReport report = teach_drawing(taught, input, label, *personal, replay, validation, teach_baseline,
+                                       TeachSettings{}, config.seed + 7919 * ++teachings);
+    if (report.taught && teach_baseline < 0) teach_baseline = report.baseline;
+    if (report.taught && !report.restored) {
+      learner.model().params = std::move(taught.params);  // a run's optimizer state carries on
+      add_personal(image, label);
+      trained = true;
+      weights_changed = true;
+    }
+    last_teach = std::make_shared<const TeachReport>(std::move(report));
+  }
+
+  void add_personal(const Image28& image, int label) {
+    source.add_personal(image, label);
+    auto drawings = std::make_shared<std::vector<LabelledDrawing>>(*personal);
+    if (drawings->size() >= BatchSource::kMaxPersonal) drawings->erase(drawings->begin());  // as the source drops it
+    drawings->push_back({image, label});
+    personal = std::move(drawings);
+  }
+
+  void clear_personal() {
+    source.clear_personal();
+    personal = std::make_shared<std::vector<LabelledDrawing>>();
   }
 
   // --- publishing ---
@@ -439,8 +475,9 @@ struct Trainer::Impl {
     p->lr = scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs);
     const double remaining = std::max(0.0, config.hyper.epochs - epoch()) * config.epoch_size;
     p->eta_s = state == RunState::running && p->samples_per_s > 0 ? remaining / p->samples_per_s : 0.0;
-    p->teach_loss = teach_loss;
-    p->personal_samples = source.personal_size();
+    p->last_teach = last_teach;
+    p->teachings = teachings;
+    p->personal = personal;
     p->hyper = config.hyper;
     p->arch = config.arch;
     p->history = history.points();
@@ -577,16 +614,16 @@ void Trainer::set_test_set(std::shared_ptr<const Dataset> test) {
 void Trainer::evaluate_now() {
   impl_->post([i = impl_.get()] { i->run_evaluation(); });
 }
-void Trainer::teach(const Image28& image, int label, int steps) {
+void Trainer::teach(const Image28& image, int label) {
   if (label < 0 || label >= kClasses) throw Error("label must be 0-9");
-  impl_->post([i = impl_.get(), image, label, steps] { i->teach(image, label, std::clamp(steps, 1, 100)); });
+  impl_->post([i = impl_.get(), image, label] { i->teach(image, label); });
 }
 void Trainer::add_personal(const Image28& image, int label) {
   if (label < 0 || label >= kClasses) throw Error("label must be 0-9");
-  impl_->post([i = impl_.get(), image, label] { i->source.add_personal(image, label); });
+  impl_->post([i = impl_.get(), image, label] { i->add_personal(image, label); });
 }
 void Trainer::clear_personal() {
-  impl_->post([i = impl_.get()] { i->source.clear_personal(); });
+  impl_->post([i = impl_.get()] { i->clear_personal(); });
 }
 
 std::shared_ptr<const TrainerProgress> Trainer::progress() const { return std::atomic_load(&impl_->progress); }

@@ -209,21 +209,39 @@ TEST_CASE("training from a client-filled sample cache, in main-loop slices", "[t
   CHECK(p->last_eval->accuracy > 0.7);
 }
 
-TEST_CASE("teaching a drawing lowers its loss; personal samples are mixed in", "[trainer]") {
-  Trainer trainer(small_config(), small_train(), nullptr);
-  Image28 image{};
+TEST_CASE("teaching a drawing reports before and after, keeps it in the personal set; clear empties it", "[trainer]") {
+  Trainer trainer(small_config(), small_train(), small_test());
+  trainer.start();
+  REQUIRE(wait_for([&] { return trainer.progress()->state == RunState::finished; }));
   const auto test = test::mnist("test");
+  Image28 image{};
   image_to_unit(test->image(1), image.data());
-  trainer.teach(image, test->labels[1], 1);
-  REQUIRE(wait_for([&] { return trainer.progress()->teach_loss >= 0; }));
-  const float first = trainer.progress()->teach_loss;
-  trainer.teach(image, test->labels[1], 10);
-  REQUIRE(wait_for([&] { return trainer.progress()->teach_loss < first; }));
-  CHECK_THROWS_AS(trainer.teach(image, 10, 1), Error);
-  for (int i = 0; i < 3; ++i) trainer.add_personal(image, test->labels[1]);
-  REQUIRE(wait_for([&] { return trainer.progress()->personal_samples == 3; }));
+  const int label = test->labels[1];
+  trainer.teach(image, label);
+  REQUIRE(wait_for([&] { return trainer.progress()->teachings == 1; }));
+  const auto p = trainer.progress();
+  REQUIRE(p->last_teach);
+  const TeachReport& r = *p->last_teach;
+  INFO(r.message);
+  CHECK(r.taught);
+  CHECK(r.label == label);
+  CHECK(r.accuracy_before > 0.8);
+  CHECK(r.accuracy_after >= r.accuracy_before - 0.005);
+  CHECK(r.read_right_after());
+  REQUIRE(p->personal);
+  REQUIRE(p->personal->size() == 1);
+  CHECK(p->personal->front().label == label);
+  CHECK_THROWS_AS(trainer.teach(image, 10), Error);
+  for (int i = 0; i < 3; ++i) trainer.add_personal(image, label);
+  REQUIRE(wait_for([&] { return trainer.progress()->personal->size() == 4; }));
   trainer.clear_personal();
-  REQUIRE(wait_for([&] { return trainer.progress()->personal_samples == 0; }));
+  REQUIRE(wait_for([&] { return trainer.progress()->personal->empty(); }));
+  // Without a test set there is nothing to check a teaching with: it is refused.
+  Trainer blind(small_config(), small_train(), nullptr);
+  blind.teach(image, label);
+  REQUIRE(wait_for([&] { return blind.progress()->teachings == 1; }));
+  CHECK_FALSE(blind.progress()->last_teach->taught);
+  CHECK(blind.progress()->personal->empty());
 }
 
 TEST_CASE("metric histories stay bounded over a long run", "[trainer]") {

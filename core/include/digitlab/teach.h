@@ -29,7 +29,7 @@ struct TeachSettings {
   int batch_size = 32;       // samples per update
   int drawing_copies = 6;    // warped copies of the new drawing in each batch
   int personal_copies = 2;   // earlier drawings of the personal set in each batch
-  float lr = 0.01f;          // plain SGD, no momentum: nothing carries on after the last step
+  float lr = 0.003f;         // plain SGD, no momentum: nothing carries on after the last step
   double max_drop = 0.005;   // 0.5 percentage points of validation accuracy
 };
 

@@ -13,6 +13,7 @@
 #include "digitlab/augment.h"
 #include "digitlab/dataset.h"
 #include "digitlab/preprocess.h"
+#include "digitlab/teach.h"
 #include "digitlab/training.h"
 #include "digitlab/weights_io.h"
 
@@ -128,8 +129,9 @@ struct TrainerProgress {
   float samples_per_s = 0;
   float lr = 0;
   double eta_s = 0;
-  float teach_loss = -1;       // loss after the last teach() (-1: none yet)
-  std::size_t personal_samples = 0;
+  std::uint64_t teachings = 0;                   // teach() commands done
+  std::shared_ptr<const TeachReport> last_teach;  // the last one's report (null: none yet)
+  std::shared_ptr<const std::vector<LabelledDrawing>> personal;  // the personal set, oldest first
   Hyperparameters hyper;
   Architecture arch;
   // Divergence: why the run was paused (loss far above its best, or accuracy
@@ -192,9 +194,13 @@ class Trainer {
   void continue_run(const ModelFile& file, const RunRecord& run);
   void set_test_set(std::shared_ptr<const Dataset> test);
   void evaluate_now();
-  // Train `steps` single-sample updates on one labelled drawing (Tune Model).
-  void teach(const Image28& image, int label, int steps);
-  // Add a drawing to the personal set that every batch mixes one sample of.
+  // Teach the net that a drawing is `label` without breaking it
+  // (teach_drawing, teach.h: checked on the first 2000 test samples, the
+  // previous weights kept on a drop); kept weights add the drawing to the
+  // personal set. The report arrives in progress().last_teach.
+  void teach(const Image28& image, int label);
+  // Add a drawing to the personal set that every batch mixes one sample of
+  // (at most BatchSource's 256, the oldest dropped first).
   void add_personal(const Image28& image, int label);
   void clear_personal();
 

@@ -55,7 +55,6 @@ struct PadView {
   std::uint64_t uploaded_revision = ~0ull;   // pad revision in pad_image
   GpuImage pad_image, input_image;
   int teach_label = 0;
-  int teach_steps = 10;
   Rect rect;  // where the pad was drawn, for automation
 };
 

@@ -69,22 +69,19 @@ void teach_controls(AppState& app) {
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4);
   ImGui::Combo("true label", &pad.teach_label, "0\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0" "9\0");
   item_tooltip((std::string("The digit you meant (") + kShortcutLabel + ").").c_str());
-  ImGui::SameLine();
-  slider_int("steps", &pad.teach_steps, 1, 50, ImGui::GetFontSize() * 5);
   ImGui::BeginDisabled(!pad.input.ready());
-  if (ImGui::Button("Train on it")) app.trainer->teach(pad.input.image, pad.teach_label, pad.teach_steps);
+  if (ImGui::Button("Train on it")) app.trainer->teach(pad.input.image, pad.teach_label);
   ImGui::SameLine();
   if (ImGui::Button("Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
   ImGui::EndDisabled();
   const TrainerProgress& progress = *app.progress;
+  const std::size_t personal = progress.personal ? progress.personal->size() : 0;
   ImGui::SameLine();
-  ImGui::BeginDisabled(progress.personal_samples == 0);
+  ImGui::BeginDisabled(personal == 0);
   if (ImGui::Button("Clear set")) app.trainer->clear_personal();
   ImGui::EndDisabled();
-  if (progress.teach_loss >= 0) ImGui::Text("loss after teaching: %.4f", progress.teach_loss);
-  else ImGui::TextDisabled("loss after teaching: -");
-  ImGui::SameLine();
-  ImGui::Text("  personal set: %zu", progress.personal_samples);
+  if (progress.last_teach) ImGui::TextWrapped("%s", progress.last_teach->message.c_str());
+  ImGui::Text("personal set: %zu", personal);
 }
 
 void model_line(AppState& app) {
