@@ -1,9 +1,11 @@
 // Replays DigitLab's drawing benchmark through the real pad (StrokePad, the
 // pointer rounded to a 400-pixel pad, the brush slider cycling through its
 // range) and core's stroke-space preprocessing, reads every digit with a
-// trained model and checks the share read right.
-//   drawing_replay --weights FILE --min-accuracy X SET.json
-// Prints the accuracy by style and every misread drawing; exit 1 below X.
+// trained model and checks the share read right and the share answered
+// (read with the pad's "not sure" rule, reading.h).
+//   drawing_replay --weights FILE --min-accuracy X [--min-answered Y] SET.json
+// Prints the accuracy by style and every misread or unanswered drawing;
+// exit 1 below X or Y.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -34,15 +36,16 @@ gui::StrokePad replay(const DrawnSample& drawing, float brush) {
 
 int main(int argc, char** argv) {
   std::string weights, set_path;
-  double min_accuracy = -1;
+  double min_accuracy = -1, min_answered = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--weights" && i + 1 < argc) weights = argv[++i];
     else if (a == "--min-accuracy" && i + 1 < argc) min_accuracy = std::atof(argv[++i]);
+    else if (a == "--min-answered" && i + 1 < argc) min_answered = std::atof(argv[++i]);
     else set_path = a;
   }
   if (weights.empty() || set_path.empty() || min_accuracy < 0) {
-    std::fprintf(stderr, "usage: drawing_replay --weights FILE --min-accuracy X SET.json\n");
+    std::fprintf(stderr, "usage: drawing_replay --weights FILE --min-accuracy X [--min-answered Y] SET.json\n");
     return 2;
   }
   try {
@@ -52,20 +55,19 @@ int main(int argc, char** argv) {
     const auto score = score_drawings(model.model, set, [&](const DrawnSample& d) {
       const float brush = kBrushes[index++ % 3];
       const NetInput input = preprocess_strokes(replay(d, brush).pen_strokes());
-      if (input.ready()) {
-        float probs[kClasses];
-        predict(model.model, input.image.data(), probs);
-        if (argmax10(probs) != d.label)
-          std::printf("misread: drawing %zu (%s) as %d at %.0f%%\n", index - 1, d.style.c_str(), argmax10(probs), 100 * probs[argmax10(probs)]);
-      }
+      const Reading r = read_input(model.model, input);
+      if (input.ready() && (r.guess != d.label || r.unsure))
+        std::printf("%s: drawing %zu (%s) as %d at %.0f%%\n", r.guess != d.label ? "misread" : "not sure", index - 1,
+                    d.style.c_str(), r.guess, 100 * r.confidence);
       return input;
     });
     for (const StyleScore& s : score.styles)
       std::printf("style=%-20s drawings=%3d read_right=%3d unreadable=%d accuracy=%.3f\n", s.style.c_str(), s.drawings,
                   s.read_right, s.unreadable, static_cast<double>(s.read_right) / s.drawings);
-    std::printf("drawings=%d read_right=%d unreadable=%d accuracy=%.4f (required %.4f)\n", score.drawings, score.read_right,
-                score.unreadable, score.accuracy(), min_accuracy);
-    return score.drawings > 0 && score.accuracy() >= min_accuracy ? 0 : 1;
+    std::printf("drawings=%d read_right=%d unreadable=%d accuracy=%.4f (required %.4f) answered_rate=%.4f (required %.4f)\n",
+                score.drawings, score.read_right, score.unreadable, score.accuracy(), min_accuracy, score.answered_rate(),
+                min_answered);
+    return score.drawings > 0 && score.accuracy() >= min_accuracy && score.answered_rate() >= min_answered ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "drawing_replay: %s\n", e.what());
     return 1;
