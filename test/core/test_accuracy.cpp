@@ -36,11 +36,13 @@ TEST_CASE("mlp reaches 98% and plain SGD tracks PyTorch", "[accuracy]") {
   CHECK(plain.back().accuracy == Approx(0.974).margin(0.003));
 }
 
-TEST_CASE("cnn reaches 99.3% on MNIST within 10 epochs", "[accuracy]") {
+// 99.3% without non-digits: "not sure" costs the preset about 0.2 points
+// (docs/benchmarks.md).
+TEST_CASE("cnn reaches 99.0% on MNIST within 10 epochs", "[accuracy]") {
   const auto evals = train_run(preset_trainer_config("cnn"), test::mnist("train"), test::mnist("test"));
   REQUIRE(evals.size() == 10);
   INFO("after epoch 1: " << evals.front().accuracy << ", after 10: " << evals.back().accuracy);
-  CHECK(evals.back().accuracy >= 0.993f);
+  CHECK(evals.back().accuracy >= 0.990f);
 }
 
 TEST_CASE("cnn-small reaches 98.8% on MNIST within 10 epochs", "[accuracy]") {
