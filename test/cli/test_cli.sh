@@ -78,6 +78,8 @@ out=$("$cli" eval --data "$data" --weights "$work/cnn.json" 2>&1) || fail "cnn e
 grep -q "^arch=conv5x5x8,relu,maxpool2,conv5x5x16,relu,maxpool3,dense10$" <<<"$out" || fail "eval lost the layers: $out"
 out=$("$cli" predict --weights "$work/cnn.json" "$work/seven.pgm" 2>&1) || fail "cnn predict failed: $out"
 grep -qx "prediction=7" <<<"$out" || fail "the conv net did not read the 7: $out"
+grep -qE "^confidence=0\.[5-9][0-9]{3}$|^confidence=1\.0000$" <<<"$out" || fail "the conv net is not sure of the 7: $out"
+grep -qx "unsure=false" <<<"$out" || fail "the conv net says 'not sure' of the 7: $out"
 printf 'P5\n10 10\n255\n' > "$work/blank.pgm"; head -c 100 /dev/zero | tr '\0' '\377' >> "$work/blank.pgm"
 expect_exit 1 "nothing drawn" -- "$cli" predict --weights "$work/w.bin" "$work/blank.pgm"
 # A tiny dot on a big page: too small to read, not a guess.
@@ -103,9 +105,15 @@ expect_exit 1 "nested deeper than 32 levels" -- "$cli" predict --weights "$work/
 
 # Drawings: the stroke-drawn benchmark, by style, then the share read right.
 out=$("$cli" drawings --weights "$work/w.bin" "$drawings/drawn_digits.json" 2>&1) || fail "drawings failed: $out"
-[ "$(grep -cE '^style=[0-9]-[a-z-]+ drawings=[0-9]+ read_right=[0-9]+ unreadable=[0-9]+ accuracy=[01]\.[0-9]{4}$' <<<"$out")" -ge 20 ] || fail "drawings printed no styles: $out"
-grep -qx "drawings=500 read_right=[0-9]* unreadable=0" <<<"$out" || fail "drawings did not read 500 digits: $out"
+[ "$(grep -cE '^style=[0-9]-[a-z-]+ drawings=[0-9]+ read_right=[0-9]+ answered=[0-9]+ unreadable=[0-9]+ accuracy=[01]\.[0-9]{4}$' <<<"$out")" -ge 20 ] || fail "drawings printed no styles: $out"
+grep -qx "drawings=500 read_right=[0-9]* answered=[0-9]* unreadable=0" <<<"$out" || fail "drawings did not read 500 digits: $out"
 grep -qE "^accuracy=0\.[89][0-9]{3}$" <<<"$out" || fail "drawings read too few (one epoch, 64 hidden): $out"
+grep -qE "^answered_rate=0\.[5-9][0-9]{3}$" <<<"$out" || fail "drawings answered too few: $out"
+# Non-digits: the share the net is not sure of (only non-digit lines).
+out=$("$cli" drawings --weights "$work/w.bin" "$drawings/non_digits.json" 2>&1) || fail "drawings of non-digits failed: $out"
+grep -qE "^style=scribble drawings=[0-9]+ unsure=[0-9]+ unsure_rate=[01]\.[0-9]{4}$" <<<"$out" || fail "no scribble style: $out"
+grep -qE "^unsure_rate=0\.[3-9][0-9]{3}$" <<<"$out" || fail "sure of most non-digits: $out"
+! grep -q "^accuracy=" <<<"$out" || fail "a set without digits printed an accuracy: $out"
 echo '{"format":"digitlab-drawings","version":1,"drawings":[{"label":12,"style":"x","strokes":[]}]}' > "$work/bad-set.json"
 expect_exit 1 "drawing 0: label must be 0-9" -- "$cli" drawings --weights "$work/w.bin" "$work/bad-set.json"
 expect_exit 2 "weights is required" -- "$cli" drawings "$drawings/drawn_digits.json"
