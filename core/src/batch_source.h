@@ -38,7 +38,6 @@ class BatchSource {
 
   void add_personal(const Image28& image, int label);  // drops the oldest beyond kMaxPersonal
   void clear_personal();
-  std::size_t personal_size() const { return personal_.size(); }
 
  private:
   void shuffle();

@@ -44,6 +44,27 @@ Dataset validation_slice(const Dataset& test, std::size_t n) {
   return slice;
 }
 
+std::vector<std::uint8_t> encode_personal_set(const std::vector<LabelledDrawing>& drawings) {
+  SampleBlock block;
+  block.first_index = kRandomBlock;
+  block.samples.images.resize(drawings.size() * kImagePixels);
+  for (std::size_t i = 0; i < drawings.size(); ++i) {
+    image_to_bytes(drawings[i].image.data(), &block.samples.images[i * kImagePixels]);
+    block.samples.labels.push_back(static_cast<std::uint8_t>(drawings[i].label));
+  }
+  return encode_sample_block(block);
+}
+
+std::vector<LabelledDrawing> decode_personal_set(const std::vector<std::uint8_t>& bytes) {
+  const SampleBlock block = decode_sample_block(bytes.data(), bytes.size());
+  std::vector<LabelledDrawing> drawings(block.samples.size());
+  for (std::size_t i = 0; i < drawings.size(); ++i) {
+    image_to_unit(block.samples.image(i), drawings[i].image.data());
+    drawings[i].label = block.samples.labels[i];
+  }
+  return drawings;
+}
+
 TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, const std::vector<LabelledDrawing>& personal,
                           const ReplaySamples& replay, const Dataset& validation, double baseline,
                           const TeachSettings& settings, std::uint64_t seed) {

@@ -79,6 +79,25 @@ TEST_CASE("teaching refuses what it cannot learn from and changes nothing", "[te
   CHECK(model.params == before.params);
 }
 
+TEST_CASE("a personal set survives being kept as bytes; broken bytes are a clear error", "[teach]") {
+  std::vector<LabelledDrawing> set(3);
+  for (int i = 0; i < 3; ++i) {
+    image_to_unit(test::mnist("test")->image(i), set[i].image.data());
+    set[i].label = test::mnist("test")->labels[i];
+  }
+  const std::vector<std::uint8_t> bytes = encode_personal_set(set);
+  const std::vector<LabelledDrawing> back = decode_personal_set(bytes);
+  REQUIRE(back.size() == 3);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(back[i].label == set[i].label);
+    for (int p = 0; p < kImagePixels; ++p) REQUIRE(back[i].image[p] == Approx(set[i].image[p]).margin(0.5 / 255));
+  }
+  CHECK(decode_personal_set(encode_personal_set({})).empty());
+  std::vector<std::uint8_t> cut(bytes.begin(), bytes.end() - 1);
+  CHECK_THROWS_AS(decode_personal_set(cut), Error);
+  CHECK_THROWS_AS(decode_personal_set({}), Error);
+}
+
 TEST_CASE("a drop past the bar puts the previous weights back and says so", "[teach]") {
   Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2);
   const Model before = model;

@@ -63,4 +63,10 @@ TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, cons
 // The slice of a test set held out for teaching's checks: its first n samples.
 Dataset validation_slice(const Dataset& test, std::size_t n = 2000);
 
+// A personal set as bytes a front end keeps (a sample block, dataset.h:
+// pixels rounded to bytes) and back. Decoding throws Error on anything that
+// is not a whole block.
+std::vector<std::uint8_t> encode_personal_set(const std::vector<LabelledDrawing>& drawings);
+std::vector<LabelledDrawing> decode_personal_set(const std::vector<std::uint8_t>& bytes);
+
 }  // namespace digitlab
