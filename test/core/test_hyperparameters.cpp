@@ -6,7 +6,7 @@ using namespace digitlab;
 
 TEST_CASE("every training setting has one entry with a range and help", "[settings]") {
   const auto& table = training_settings();
-  CHECK(table.size() == 18);
+  CHECK(table.size() == 19);
   for (const SettingInfo& s : table) {
     INFO(s.name);
     CHECK(std::string(s.help).size() > 20);
@@ -27,6 +27,8 @@ TEST_CASE("settings are read and written by name, checked against their range", 
   set_setting(h, "optimizer", "adam");
   set_setting(h, "augment", "on");
   set_setting(h, "augment_rotation", 30.0);
+  set_setting(h, "non_digits", "0.2");
+  CHECK(h.non_digits == 0.2f);
   CHECK(h.optimizer.lr == 0.25f);
   CHECK(h.batch_size == 128);
   CHECK(h.optimizer.kind == OptimizerKind::adam);
@@ -45,10 +47,12 @@ TEST_CASE("settings are read and written by name, checked against their range", 
   CHECK_THROWS_WITH(set_setting(h, "optimizer", "rmsprop"), Catch::Contains("unknown optimizer"));
   CHECK_THROWS_WITH(set_setting(h, "augment", "maybe"), Catch::Contains("augment must be true or false"));
   CHECK_THROWS_WITH(set_setting(h, "schedule", 2.0), Catch::Contains("schedule must be one of constant, step, cosine"));
+  CHECK_THROWS_WITH(set_setting(h, "non_digits", 0.6), Catch::Contains("non_digits must be a number from 0 to 0.5"));
   // Nothing changed on any error.
   CHECK(setting_text(h, "lr") == setting_text(before, "lr"));
   CHECK(h.batch_size == before.batch_size);
   CHECK(h.augment == before.augment);
+  CHECK(h.non_digits == before.non_digits);
 }
 
 TEST_CASE("core's checks use the table's ranges", "[settings]") {

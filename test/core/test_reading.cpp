@@ -2,7 +2,10 @@
 // digit. The figures of issue 8 on a net trained here (test_support.h).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "batch_source.h"
+#include "loss.h"
 #include "test_support.h"
 
 using namespace digitlab;
@@ -40,6 +43,32 @@ TEST_CASE("a reading is sure only above half the belief, and never of nothing", 
   REQUIRE(r.guess >= 0);
   CHECK(r.confidence == *std::max_element(r.probs.begin(), r.probs.end()));
   CHECK(r.unsure == (r.confidence < kSureProbability));
+}
+
+TEST_CASE("a batch holds its share of generated non-digits with the uniform target", "[reading]") {
+  BatchSource source(test::mnist("train"), nullptr);
+  source.restart(3);
+  Hyperparameters hyper;
+  hyper.non_digits = 0.25f;
+  const int n = 400;
+  std::vector<float> pixels(static_cast<std::size_t>(n) * kImagePixels);
+  std::vector<std::uint8_t> labels(n);
+  REQUIRE(source.fill(n, hyper, pixels.data(), labels.data()));
+  int non_digits = 0;
+  for (int i = 0; i < n; ++i) {
+    if (labels[i] != kUniformTarget) {
+      CHECK(labels[i] < kClasses);
+      continue;
+    }
+    ++non_digits;
+    double ink = 0;
+    for (int p = 0; p < kImagePixels; ++p) ink += pixels[static_cast<std::size_t>(i) * kImagePixels + p];
+    CHECK(ink > 10);  // drawn through the stroke path: never blank
+  }
+  CHECK(non_digits == 100);
+  hyper.non_digits = 0;
+  REQUIRE(source.fill(n, hyper, pixels.data(), labels.data()));
+  CHECK(std::count(labels.begin(), labels.end(), kUniformTarget) == 0);
 }
 
 TEST_CASE("not sure of generated non-digits, sure of drawn digits", "[reading][accuracy]") {
