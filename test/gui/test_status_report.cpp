@@ -19,12 +19,19 @@ TEST_CASE("an empty pad reports no prediction and no probabilities, and says why
   CHECK(j["pad_rect"]["width"] == 256);
   CHECK(j["model"]["version"].is_null());
   CHECK(j["training"]["test_accuracy"].is_null());
+  CHECK(j["test_accuracy"].is_null());
+  CHECK(j["unsure"] == true);
+  CHECK(j["confidence"].is_null());
+  CHECK(j["teach"]["last"].is_null());
+  CHECK(j["teach"]["personal_set"] == 0);
 }
 
 TEST_CASE("the state JSON carries prediction, training, frames, model and buttons") {
   StatusReport r;
   r.prediction = 7;
   r.probabilities[7] = 0.9f;
+  r.confidence = 0.9f;
+  r.unsure = false;
   r.model_name = "default";
   r.server_version = 3;
   r.trained = true;
@@ -41,12 +48,15 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
   CHECK(j["prediction"] == 7);
   CHECK(j["probabilities"].size() == 10);
   CHECK(j["probabilities"][7].get<double>() == Approx(0.9));
+  CHECK(j["confidence"].get<double>() == Approx(0.9));
+  CHECK(j["unsure"] == false);
   CHECK(j["model"]["name"] == "default");
   CHECK(j["model"]["version"] == 3);
   CHECK(j["model"]["trained"] == true);
   CHECK(j["training"]["state"] == "running");
   CHECK(j["training"]["threaded"] == false);
   CHECK(j["training"]["test_accuracy"].get<double>() == Approx(0.97));
+  CHECK(j["test_accuracy"].get<double>() == Approx(0.97));
   CHECK(j["data"]["cache_fill"].get<double>() == Approx(0.5));
   CHECK(j["frame_ms"]["p95"].get<double>() == Approx(18.0));
   CHECK(j["frame_ms"]["count"] == 100);
@@ -84,4 +94,36 @@ TEST_CASE("the state JSON says where each panel is, the session and the bytes do
   CHECK(j["model"]["changed"] == false);
   CHECK(j["training"]["diverged"] == "the loss is not a number any more");
   CHECK(j["training"]["best_accuracy"].get<double>() == Approx(0.97));
+}
+
+TEST_CASE("the state JSON carries the last teaching's report and the personal set") {
+  StatusReport r;
+  digitlab::TeachReport t;
+  t.taught = true;
+  t.restored = true;
+  t.label = 4;
+  t.guess_before = 9;
+  t.guess_after = 9;
+  t.accuracy_before = 0.981;
+  t.accuracy_after = 0.962;
+  t.steps = 12;
+  t.message = "Teaching 4 would have cost the net ...: the previous weights were kept.";
+  r.teach = t;
+  r.teachings = 3;
+  r.teach_label = 4;
+  r.personal_set = 2;
+  const json j = json::parse(status_json(r));
+  CHECK(j["teach"]["count"] == 3);
+  CHECK(j["teach"]["label"] == 4);
+  CHECK(j["teach"]["personal_set"] == 2);
+  const json& last = j["teach"]["last"];
+  CHECK(last["taught"] == true);
+  CHECK(last["restored"] == true);
+  CHECK(last["read_right"] == false);
+  CHECK(last["label"] == 4);
+  CHECK(last["guess_after"] == 9);
+  CHECK(last["accuracy_before"].get<double>() == Approx(0.981));
+  CHECK(last["accuracy_after"].get<double>() == Approx(0.962));
+  CHECK(last["steps"] == 12);
+  CHECK(last["message"].get<std::string>().find("previous weights were kept") != std::string::npos);
 }

@@ -543,6 +543,49 @@ async function isolatedRun(browser, server) {
       versions.length === versionsBefore + 1 && versions.includes(pushed.model.version),
       `server versions ${JSON.stringify(versions)}, app has v${pushed.model.version}`);
 
+    // "Train on it" with the 7's true label: checked on held-out test digits,
+    // reported before and after; the model then differs from the pushed version.
+    await page.keyboard.type('7');
+    await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
+    const teachings = (await state(page)).teach.count;
+    // Teaching evaluates 2000 test digits twice: longer than clickUntil waits.
+    await click(page, (await state(page)).buttons.teach);
+    const taught = await waitFor('the teaching report', 120, async () => {
+      const t = await state(page);
+      return t.teach.count > teachings && t;
+    });
+    const lesson = taught.teach.last;
+    check('"Train on it" reports accuracy before and after, never falling more than 0.5 points', lesson.taught &&
+      lesson.accuracy_before > 0.8 && (lesson.restored || lesson.accuracy_after >= lesson.accuracy_before - 0.005),
+      lesson.message);
+    check('the taught 7 is read as 7, and surely', lesson.read_right && taught.prediction === 7 && !taught.unsure,
+      `guess ${taught.prediction} at ${(100 * taught.confidence).toFixed(0)}%`);
+    check('the model is "changed since server version N" after teaching', lesson.restored || taught.model.changed);
+    check('a kept teaching puts the drawing in the personal set', taught.teach.personal_set === (lesson.restored ? 0 : 1));
+    await page.screenshot({ path: path.join(artifacts, 'web-teach.png') });
+    // The personal set survives a reload, and a cleared one stays cleared.
+    const reloadApp = async () => {
+      await page.reload();
+      await appReady(page);
+      const t = await waitFor('the app after a reload', 15, async () => { const u = await state(page); return u.frame_ms.count > 10 && u; });
+      if (t.session.offered) await clickUntil(page, 'session_continue', 'the session continued', (u) => u.session.restored);
+    };
+    if (taught.teach.personal_set === 1) {
+      await reloadApp();
+      const kept = await waitFor('the personal set back', 15, async () => {
+        const t = await state(page);
+        return t.teach.personal_set === 1 && t;
+      }).catch(() => state(page));
+      check('the personal set survives a reload', kept.teach.personal_set === 1, `${kept.teach.personal_set} drawings`);
+      await clickUntil(page, 'personal_clear', 'the personal set cleared', (t) => t.teach.personal_set === 0);
+      await sleep(1000);  // the empty set written
+      await reloadApp();
+      await sleep(2000);
+      const cleared = await state(page);
+      check('a cleared personal set stays cleared after a reload', cleared.teach.personal_set === 0,
+        `${cleared.teach.personal_set} drawings`);
+    }
+
     // A job on the server makes a newer version; pushing ours then is a
     // conflict, shown plainly, and "Push anyway" resolves it. The job trains
     // the quick net for one epoch.

@@ -6,6 +6,7 @@
 #include "app/data_feed.h"
 #include "app/prediction.h"
 #include "app/server_sync.h"
+#include "app/personal_set.h"
 #include "app/session.h"
 #include "app/shortcuts.h"
 #include "app/widgets.h"
@@ -128,6 +129,7 @@ void app_init(AppState& app, LaunchOptions options) {
     app.log.add("this page is not cross-origin isolated: training runs on the main loop in small slices");
   if (app.http) start_server_session(app);
   start_session(app);
+  start_personal_set(app);
   expose_state_json([&app] { return status_json(make_report(app)); });
 }
 
@@ -151,6 +153,7 @@ bool app_frame(AppState& app) {
   advance_live_tick(app, start);
   refresh_from_trainer(app);
   session_tick(app);
+  personal_set_tick(app);
   keyboard_shortcuts(app);
   update_pad_prediction(app);
   update_sample_prediction(app);

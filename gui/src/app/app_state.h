@@ -49,12 +49,13 @@ struct PadView {
   StrokePad pad{kResolution};
   float brush_radius = 0.045f;             // pad units; MNIST-like stroke width
   NetInput input;                          // what the net sees, or why it sees nothing
-  std::array<float, kClasses> probs{};
+  Reading reading;                         // its guess, or "not sure" (core's reading.h)
   std::uint64_t predicted_revision = ~0ull;  // pad revision and model version the
   std::uint64_t predicted_model = ~0ull;     // prediction was computed for
   std::uint64_t uploaded_revision = ~0ull;   // pad revision in pad_image
   GpuImage pad_image, input_image;
   int teach_label = 0;
+  std::uint64_t teach_asked = 0;           // progress().teachings once the last "Train on it" is done
   Rect rect;  // where the pad was drawn, for automation
 };
 
@@ -136,6 +137,12 @@ struct SyncState {
   char file_path[256] = "digitlab-weights.json";
 };
 
+// The personal set kept across reloads and restarts (app/personal_set.h).
+struct PersonalSetStore {
+  bool read_done = false;                                     // what was kept has reached the trainer
+  std::shared_ptr<const std::vector<LabelledDrawing>> saved;  // the trainer's set as last written
+};
+
 struct InsightView {
   static constexpr int kGalleryColumns = 10;
   static constexpr int kGalleryRows = 6;
@@ -186,6 +193,7 @@ struct AppState {
   SyncState sync;
   InsightView insight;
   SessionState session;
+  PersonalSetStore personal;
   Panel page = Panel::draw;  // the tab chosen when panels share the screen
   FrameStats frame_interval;  // start to start: what the user sees
   FrameStats frame_training;  // the same, only frames while a run is going

@@ -11,10 +11,14 @@ namespace digitlab::gui {
 StatusReport make_report(const AppState& app) {
   StatusReport r;
   r.pad_message = input_status_message(app.pad.input.status);
-  if (app.pad.input.ready()) {
-    r.prediction = argmax10(app.pad.probs.data());
-    r.probabilities = app.pad.probs;
+  const Reading& reading = app.pad.reading;
+  if (reading.guess >= 0) {
+    r.prediction = reading.guess;
+    r.probabilities = reading.probs;
+    r.confidence = reading.confidence;
   }
+  r.unsure = reading.unsure;
+  r.teach_label = app.pad.teach_label;
   r.pad_rect = app.pad.rect;
   r.buttons = app.clickables;
   const Layout& l = app.layout;
@@ -53,6 +57,9 @@ StatusReport make_report(const AppState& app) {
     r.history_points = p->history.size();
     r.evaluations = p->evals.size();
     r.trainer_message = p->message;
+    if (p->last_teach) r.teach = *p->last_teach;
+    r.teachings = p->teachings;
+    r.personal_set = p->personal ? p->personal->size() : 0;
   }
   r.threaded = app.threaded;
   r.cross_origin_isolated = app.isolated;

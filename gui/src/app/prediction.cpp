@@ -15,7 +15,7 @@ void update_pad_prediction(AppState& app) {
     pad.input = preprocess_strokes(pad.pad.pen_strokes());
     if (pad.input.ready()) pad.input_image.set_gray(pad.input.image.data(), kImageSide, kImageSide);
   }
-  if (pad.input.ready() && app.snapshot) predict(app.snapshot->file.model, pad.input.image.data(), pad.probs.data());
+  pad.reading = app.snapshot ? read_input(app.snapshot->file.model, pad.input) : Reading{};
   pad.predicted_revision = revision;
   pad.predicted_model = model;
 }

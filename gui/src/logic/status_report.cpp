@@ -19,6 +19,8 @@ std::string status_json(const StatusReport& r) {
   j["prediction"] = r.prediction ? json(*r.prediction) : json(nullptr);
   j["pad_message"] = r.pad_message;
   j["probabilities"] = r.prediction ? json(r.probabilities) : json(nullptr);
+  j["confidence"] = r.prediction ? json(r.confidence) : json(nullptr);
+  j["unsure"] = r.unsure;
   j["pad_rect"] = rect_json(r.pad_rect);
   j["buttons"] = json::object();
   for (const auto& [name, rect] : r.buttons) j["buttons"][name] = rect_json(rect);
@@ -56,6 +58,20 @@ std::string status_json(const StatusReport& r) {
                    {"samples_per_s", r.samples_per_s},
                    {"eta_s", r.eta_s},
                    {"starved", r.starved}};
+  j["test_accuracy"] = optional(r.test_accuracy);
+  json teach = nullptr;
+  if (const auto& t = r.teach)
+    teach = {{"taught", t->taught},
+             {"restored", t->restored},
+             {"label", t->label},
+             {"guess_before", t->guess_before},
+             {"guess_after", t->guess_after},
+             {"read_right", t->read_right_after()},
+             {"accuracy_before", t->accuracy_before},
+             {"accuracy_after", t->accuracy_after},
+             {"steps", t->steps},
+             {"message", t->message}};
+  j["teach"] = {{"count", r.teachings}, {"label", r.teach_label}, {"last", teach}, {"personal_set", r.personal_set}};
   j["data"] = {{"source", r.data_source},
                {"cache_size", r.cache_size},
                {"cache_capacity", r.cache_capacity},

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "digitlab/teach.h"
 #include "logic/frame_stats.h"
 #include "logic/layout.h"
 
@@ -17,9 +18,11 @@ namespace digitlab::gui {
 
 struct StatusReport {
   // What the pad shows.
-  std::optional<int> prediction;          // none for an empty pad or a drawing too small to read
+  std::optional<int> prediction;          // the top guess; none for an empty pad or a drawing too small to read
   std::string pad_message;                // why there is none: "nothing drawn", "draw it bigger"
   std::array<float, 10> probabilities{};  // meaningful only with a prediction
+  float confidence = 0;                   // the top guess's probability, with a prediction
+  bool unsure = true;                     // the pad gives no answer: "not sure", or nothing to read
   Rect pad_rect;                          // CSS / window pixels
   std::map<std::string, Rect> buttons;    // clickable buttons on screen now, by name
 
@@ -53,7 +56,7 @@ struct StatusReport {
   std::uint64_t samples_seen = 0;
   float loss = 0;
   float accuracy = 0;
-  std::optional<double> test_accuracy;  // last evaluation
+  std::optional<double> test_accuracy;  // last evaluation (also at the top level of the JSON)
   std::string diverged;                 // why the trainer paused the run, or empty
   std::optional<double> best_accuracy;  // of this run, what restore_best brings back
   std::size_t history_points = 0;
@@ -62,6 +65,12 @@ struct StatusReport {
   float samples_per_s = 0;
   double eta_s = 0;
   bool starved = false;
+
+  // Teaching: the last "Train on it" (core's report) and the personal set.
+  std::optional<digitlab::TeachReport> teach;
+  std::uint64_t teachings = 0;
+  int teach_label = 0;  // the true label "Train on it" will teach
+  std::size_t personal_set = 0;
 
   // Data.
   std::string data_source;  // "local: DIR" or "server: URL"
