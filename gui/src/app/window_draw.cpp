@@ -57,7 +57,8 @@ void prediction_column(AppState& app, float width) {
     // A scribble, a letter, several digits: no big answer, the top guess small.
     ImGui::TextColored({1.0f, 0.77f, 0.25f, 1.0f}, "not sure");
     item_tooltip("The net gives no digit more than half its belief: this may be no digit at all.");
-    ImGui::TextDisabled("maybe %d, %.0f%%", reading.guess, 100 * reading.confidence);
+    ImGui::TextDisabled("maybe %d", reading.guess);  // narrow: the column beside the 28x28 image
+    ImGui::TextDisabled("%.0f%%", 100 * reading.confidence);
   } else {
     // The guess fades with the net's confidence: a 55% guess looks less sure.
     ImGui::PushFont(app.fonts.large);
