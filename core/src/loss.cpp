@@ -29,7 +29,6 @@ float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8
       double sum = 0.0;
       for (int c = 0; c < classes; ++c) sum += out[c];
       loss -= sum / classes + std::log(static_cast<double>(classes));  // KL(uniform || p): 0 when met
-      hits += std::exp(out[best]) < kSureProbability;
     } else {
       loss -= out[labels[r]];
       hits += best == labels[r];

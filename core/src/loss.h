@@ -14,9 +14,9 @@ constexpr std::uint8_t kUniformTarget = 255;
 // row's divergence from its target: -logp[b, label_b], or for a uniform
 // target KL(uniform || p) = -mean_c logp[b, c] - log C (0 when met, so the
 // loss curve keeps its meaning; the gradient is that of the cross entropy).
-// correct (optional): rows read right: a labelled row whose largest logit is
-// its label, a uniform-target row whose top probability is below kSureProbability
-// (the net says "not sure", as it should).
+// correct (optional): labelled rows whose largest logit is their label
+// (uniform-target rows are never counted: a dead net that answers evenly
+// for everything must not look better than chance).
 float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8_t* labels,
                               int batch, int classes, int* correct);
 // dlogits[B,C] = (softmax - target) / B, from logp.

@@ -31,7 +31,7 @@ void MetricHistory::clear() {
   evals_.clear();
   last_eval_.reset();
   loss_sum_ = 0;
-  correct_ = count_ = 0;
+  correct_ = count_ = scored_ = 0;
   busy_s_ = 0;
   best_loss_ = std::numeric_limits<float>::infinity();
   best_accuracy_ = 0;
@@ -50,6 +50,7 @@ void MetricHistory::add_batch(const BatchStats& stats, double busy_s, double epo
   loss_sum_ += static_cast<double>(stats.loss) * stats.count;
   correct_ += stats.correct;
   count_ += stats.count;
+  scored_ += stats.scored;
   busy_s_ += busy_s;
   if (count_ >= record_every_) record(epoch, lr);
 }
@@ -58,7 +59,7 @@ void MetricHistory::record(double epoch, float lr) {
   MetricPoint p;
   p.epoch = epoch;
   p.loss = static_cast<float>(loss_sum_ / count_);
-  p.accuracy = static_cast<float>(correct_) / count_;
+  p.accuracy = scored_ ? static_cast<float>(correct_) / scored_ : 0.0f;
   p.samples_per_s = busy_s_ > 0 ? static_cast<float>(count_ / busy_s_) : 0.0f;
   p.lr = lr;
   points_.push_back(p);
@@ -70,7 +71,7 @@ void MetricHistory::record(double epoch, float lr) {
     record_every_ *= 2;
   }
   loss_sum_ = 0;
-  correct_ = count_ = 0;
+  correct_ = count_ = scored_ = 0;
   busy_s_ = 0;
   if (divergence_.empty() && p.loss > kChanceLoss && p.loss > kDivergedLossRatio * best_loss_) {
     char text[160];

@@ -46,7 +46,7 @@ class MetricHistory {
   std::vector<EvalPoint> evals_;
   std::shared_ptr<const EvalResult> last_eval_;
   double loss_sum_ = 0;
-  std::uint64_t correct_ = 0, count_ = 0;
+  std::uint64_t correct_ = 0, count_ = 0, scored_ = 0;  // accuracy is correct_ / scored_
   double busy_s_ = 0;
   float best_loss_ = 0;
   double best_accuracy_ = 0;

@@ -1,5 +1,7 @@
 #include "network.h"
 
+#include <algorithm>
+
 #include "loss.h"
 
 namespace digitlab {
@@ -86,6 +88,7 @@ BatchStats Network::loss(const std::uint8_t* labels, float* logp_out) {
   BatchStats stats;
   stats.count = n;
   stats.loss = log_softmax_nll_forward(logp, logits.data(), labels, n, kClasses, &stats.correct);
+  stats.scored = static_cast<int>(std::count_if(labels, labels + n, [](std::uint8_t y) { return y != kUniformTarget; }));
   return stats;
 }
 

@@ -120,7 +120,7 @@ struct Trainer::Impl {
     int size = 0, done = 0;
     float lr = 0;
     double loss_sum = 0, busy_s = 0;
-    int correct = 0;
+    int correct = 0, scored = 0;
   };
   std::optional<PartialBatch> partial;
   double seconds_per_sample = 0, eval_seconds_per_sample = 0;
@@ -299,9 +299,10 @@ struct Trainer::Impl {
     b.done += piece;
     b.loss_sum += static_cast<double>(stats.loss) * piece;
     b.correct += stats.correct;
+    b.scored += stats.scored;
     b.busy_s += took;
     if (b.done < b.size) return;
-    const BatchStats whole{static_cast<float>(b.loss_sum / b.size), b.correct, b.size};
+    const BatchStats whole{static_cast<float>(b.loss_sum / b.size), b.correct, b.size, b.scored};
     if (std::isfinite(whole.loss)) learner.apply_pending(config.hyper.optimizer, b.lr);
     else learner.discard_pending();
     const PartialBatch done = b;

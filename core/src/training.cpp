@@ -77,6 +77,7 @@ BatchStats Learner::compute_gradients(const float* images, const std::uint8_t* l
     loss += static_cast<double>(s.loss) * s.count;
     total.correct += s.correct;
     total.count += s.count;
+    total.scored += s.scored;
   }
   total.loss = static_cast<float>(loss / total.count);
   return total;

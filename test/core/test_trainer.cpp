@@ -381,7 +381,7 @@ TEST_CASE("a saved run carries on where it was, with its curves", "[trainer]") {
 
 TEST_CASE("a net that answers at chance after it had learned is seen as diverged, though its loss is not high", "[trainer]") {
   MetricHistory history(64);
-  const auto batch = [&](float loss, int correct) { history.add_batch(BatchStats{loss, correct, 64}, 0.01, 0.0, 0.1f); };
+  const auto batch = [&](float loss, int correct) { history.add_batch(BatchStats{loss, correct, 64, 64}, 0.01, 0.0, 0.1f); };
   batch(2.3f, 7);
   batch(0.3f, 58);  // learned: 90% of a batch
   CHECK(history.divergence().empty());
@@ -400,7 +400,7 @@ TEST_CASE("a net that answers at chance after it had learned is seen as diverged
   CHECK(resumed.points().back().accuracy == Approx(58.0 / 64));
   // Before it had learned, chance is only the start.
   MetricHistory fresh(64);
-  fresh.add_batch(BatchStats{2.3f, 6, 64}, 0.01, 0.0, 0.1f);
-  fresh.add_batch(BatchStats{2.3f, 5, 64}, 0.01, 0.0, 0.1f);
+  fresh.add_batch(BatchStats{2.3f, 6, 64, 64}, 0.01, 0.0, 0.1f);
+  fresh.add_batch(BatchStats{2.3f, 5, 64, 64}, 0.01, 0.0, 0.1f);
   CHECK(fresh.divergence().empty());
 }

@@ -20,6 +20,7 @@ struct BatchStats {
   float loss = 0;   // mean NLL over the batch
   int correct = 0;  // samples whose argmax matched the label (before the update)
   int count = 0;
+  int scored = 0;   // samples with a digit label: what accuracy is over (generated non-digits are not)
 };
 
 struct EvalResult {
