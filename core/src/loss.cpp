@@ -2,8 +2,6 @@
 
 #include <cmath>
 
-#include "digitlab/reading.h"
-
 namespace digitlab {
 
 void log_softmax_row(float* out, const float* in, int classes) {
