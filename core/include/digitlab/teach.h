@@ -30,7 +30,9 @@ struct TeachSettings {
   int drawing_copies = 6;    // warped copies of the new drawing in each batch
   int personal_copies = 2;   // earlier drawings of the personal set in each batch
   float lr = 0.003f;         // plain SGD, no momentum: nothing carries on after the last step
-  double max_drop = 0.005;   // 0.5 percentage points of validation accuracy
+  // Validation accuracy may fall 0.3 points at most: the promise is 0.5 on
+  // the whole test set, and 2000 samples measure it only to a few tenths.
+  double max_drop = 0.003;
 };
 
 // Fills n replayed training samples: pixels [n, 784] in [0, 1], labels [n]
