@@ -390,12 +390,12 @@ TEST_CASE("a net that answers at chance after it had learned is seen as diverged
   // Restored and resumed: the next point is made of the batches after that
   // alone, so ruinous batches not yet recorded do not pause the run again.
   MetricHistory resumed(128);
-  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);
-  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);  // a point at 90%
-  resumed.add_batch(BatchStats{2.29f, 6, 64}, 0.01, 0.0, 10.0f);  // half a point of the ruinous rate
+  resumed.add_batch(BatchStats{0.3f, 58, 64, 64}, 0.01, 0.0, 0.1f);
+  resumed.add_batch(BatchStats{0.3f, 58, 64, 64}, 0.01, 0.0, 0.1f);  // a point at 90%
+  resumed.add_batch(BatchStats{2.29f, 6, 64, 64}, 0.01, 0.0, 10.0f);  // half a point of the ruinous rate
   resumed.forget_divergence();
-  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);
-  resumed.add_batch(BatchStats{0.3f, 58, 64}, 0.01, 0.0, 0.1f);
+  resumed.add_batch(BatchStats{0.3f, 58, 64, 64}, 0.01, 0.0, 0.1f);
+  resumed.add_batch(BatchStats{0.3f, 58, 64, 64}, 0.01, 0.0, 0.1f);
   CHECK(resumed.divergence().empty());
   CHECK(resumed.points().back().accuracy == Approx(58.0 / 64));
   // Before it had learned, chance is only the start.
