@@ -25,14 +25,18 @@ constexpr float kDivergedLossRatio = 4.0f;
 constexpr float kChanceLoss = 2.303f;  // -log(1/10)
 }  // namespace
 
+void MetricHistory::drop_unrecorded() {
+  loss_sum_ = 0;
+  correct_ = count_ = scored_ = 0;
+  busy_s_ = 0;
+}
+
 void MetricHistory::clear() {
   record_every_ = std::max<std::uint64_t>(1, first_every_);
   points_.clear();
   evals_.clear();
   last_eval_.reset();
-  loss_sum_ = 0;
-  correct_ = count_ = scored_ = 0;
-  busy_s_ = 0;
+  drop_unrecorded();
   best_loss_ = std::numeric_limits<float>::infinity();
   best_accuracy_ = 0;
   best_train_accuracy_ = 0;
@@ -41,9 +45,7 @@ void MetricHistory::clear() {
 
 void MetricHistory::forget_divergence() {
   divergence_.clear();
-  loss_sum_ = 0;
-  correct_ = count_ = 0;
-  busy_s_ = 0;
+  drop_unrecorded();
 }
 
 void MetricHistory::add_batch(const BatchStats& stats, double busy_s, double epoch, float lr) {
@@ -70,9 +72,7 @@ void MetricHistory::record(double epoch, float lr) {
     });
     record_every_ *= 2;
   }
-  loss_sum_ = 0;
-  correct_ = count_ = scored_ = 0;
-  busy_s_ = 0;
+  drop_unrecorded();
   if (divergence_.empty() && p.loss > kChanceLoss && p.loss > kDivergedLossRatio * best_loss_) {
     char text[160];
     std::snprintf(text, sizeof text, "the training loss jumped to %.2f from %.2f earlier in this run", p.loss, best_loss_);

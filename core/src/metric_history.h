@@ -39,6 +39,7 @@ class MetricHistory {
 
  private:
   void record(double epoch, float lr);
+  void drop_unrecorded();  // the batches since the last point
 
   std::uint64_t first_every_;
   std::uint64_t record_every_ = 0;
