@@ -38,9 +38,10 @@ void BatchSource::take(const std::uint8_t* image, std::uint8_t label, const Augm
 
 bool BatchSource::fill(int n, const Hyperparameters& hyper, float* pixels, std::uint8_t* labels) {
   // How many non-digits: the share of n, the fraction rounded at random so
-  // small batches get their share on average.
+  // small batches get their share on average. No share draws no number, so
+  // a run without non-digits sees the same samples as before they existed.
   const float expected = hyper.non_digits * static_cast<float>(n);
-  const int strange = std::min(n, static_cast<int>(expected + random_unit(rng_)));
+  const int strange = expected > 0 ? std::min(n, static_cast<int>(expected + random_unit(rng_))) : 0;
   const int samples = n - strange;
   if (train_) {
     for (int i = 0; i < samples; ++i) {
