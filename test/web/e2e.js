@@ -545,6 +545,10 @@ async function isolatedRun(browser, server) {
 
     // "Train on it" with the 7's true label: checked on held-out test digits,
     // reported before and after; the model then differs from the pushed version.
+    // The pad was emptied by the reload: the 7 is drawn again.
+    await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
+    await drawDigit(page, (await state(page)).pad_rect);
+    await waitFor('a guess for the 7 to teach', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
     await page.keyboard.type('7');
     await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
     const teachings = (await state(page)).teach.count;
