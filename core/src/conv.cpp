@@ -216,17 +216,16 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
   const int step = chunk_images(g);
   const std::size_t chunk = static_cast<std::size_t>(step) * g.positions();
   s.columns.resize(taps * chunk);
-  s.dweights_t.assign(static_cast<std::size_t>(taps) * filters, 0.0f);
   if (din) s.d_columns.resize(taps * chunk);
   for (int b0 = 0; b0 < g.batch; b0 += step) {
     const int nb = std::min(step, g.batch - b0);
     const int n = static_cast<int>(nb * g.positions());
     const float* d = dout.data() + b0 * g.positions();
     im2col(s.columns.data(), in.data(), g, b0, nb);
-    // dw^T[t, f] += columns[t, :] · dout[f, :]^T: B = this chunk of dout read
-    // transposed (the kernel transposes it into its L1 panel).
-    GemmArgs weight_grad{taps, filters, n, s.columns.data(), n, 1, d, static_cast<std::ptrdiff_t>(total),
-                         s.dweights_t.data(), filters, 1.0f};
+    // dw[f, t] += dout[f, :] · columns[t, :]: both run along this chunk's
+    // positions, so the kernel takes dot products of rows (long_k_dots).
+    GemmArgs weight_grad{filters, taps, n, d, static_cast<std::ptrdiff_t>(total), 1, s.columns.data(), n,
+                         grads.weights.data(), taps, b0 == 0 ? 0.0f : 1.0f};
     weight_grad.b_transposed = true;
     gemm(weight_grad);
     if (!din) continue;
@@ -235,9 +234,6 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
           0.0f});
     col2im(din->data(), s.d_columns.data(), g, b0, nb);  // consumes d_columns
   }
-  float* dw = grads.weights.data();
-  for (int f = 0; f < filters; ++f)
-    for (int t = 0; t < taps; ++t) dw[static_cast<std::size_t>(f) * taps + t] = s.dweights_t[static_cast<std::size_t>(t) * filters + f];
 }
 
 // --- references: the definitions, straight ---------------------------------

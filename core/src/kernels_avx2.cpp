@@ -2,5 +2,5 @@
 #include "kernels_impl.h"
 
 namespace digitlab {
-void gemm_avx2(const GemmArgs& g) { kernel_impl::gemm_blocked<8, 4, 3, 256>(g); }
+void gemm_avx2(const GemmArgs& g) { kernel_impl::gemm_blocked<8, 4, 3, 256, 3, 3>(g); }
 }  // namespace digitlab

@@ -2,5 +2,5 @@
 #include "kernels_impl.h"
 
 namespace digitlab {
-void gemm_avx512(const GemmArgs& g) { kernel_impl::gemm_blocked<16, 8, 3, 128>(g); }
+void gemm_avx512(const GemmArgs& g) { kernel_impl::gemm_blocked<16, 8, 3, 128, 4, 6>(g); }
 }  // namespace digitlab

@@ -216,10 +216,59 @@ void few_rows(const GemmArgs& g) {
     }
 }
 
-template <int W, int MR, int NV, int KC>
+// A product whose operands both run along a long k: A rows contiguous
+// (a_cs = 1) and B transposed, as in a conv's weight gradient
+// dw[F, C*K*K] = dout[F, P] · columns[C*K*K, P]^T with P ~ 1000 positions.
+// Each C value is the dot product of two contiguous rows, so nothing is
+// packed or transposed: a tile of MR rows of A x NR rows of B keeps MR*NR
+// vector sums along k and reduces them once at the end. B's tile (NR rows)
+// stays in L1 while every row tile of A (the few filters) passes over it.
+// Rows past the edge repeat the last row and are never stored.
+template <int W, int MR, int NR>
+void long_k_dots(const GemmArgs& g) {
+  typedef typename Vec<W>::type V;
+  for (int j = 0; j < g.n; j += NR) {
+    const float* b[NR];
+    for (int x = 0; x < NR; ++x) b[x] = g.b + std::min(j + x, g.n - 1) * g.ldb;
+    for (int i = 0; i < g.m; i += MR) {
+      const float* a[MR];
+      for (int r = 0; r < MR; ++r) a[r] = g.a + std::min(i + r, g.m - 1) * g.a_rs;
+      V acc[MR][NR];
+      for (int r = 0; r < MR; ++r)
+        for (int x = 0; x < NR; ++x) acc[r][x] = splat<W>(0.0f);
+      const auto step = [&](int p, int lanes) {
+        V av[MR];
+        for (int r = 0; r < MR; ++r) av[r] = load_lanes<W>(a[r] + p, lanes);
+        for (int x = 0; x < NR; ++x) {
+          const V bv = load_lanes<W>(b[x] + p, lanes);
+          for (int r = 0; r < MR; ++r) acc[r][x] += av[r] * bv;
+        }
+      };
+      int p = 0;
+      for (; p + W <= g.k; p += W) step(p, W);
+      if (p < g.k) step(p, g.k - p);
+      const int cols = std::min(NR, g.n - j);
+      for (int r = 0; r < MR && i + r < g.m; ++r) {
+        float lanes[NR][W], sums[W] = {};
+        for (int x = 0; x < NR; ++x) store<W>(lanes[x], acc[r][x]);
+        for (int x = 0; x < NR; ++x)
+          for (int l = 0; l < W; ++l) sums[x] += lanes[x][l];
+        finish<W>(g, i + r, j, cols, g.beta, Pass{true, true}, load<W>(sums));
+      }
+    }
+  }
+}
+
+// Products with a k this long run as long_k_dots when their operands allow:
+// the one reduction per tile is then a small part of the work.
+constexpr int kLongK = 512;
+
+template <int W, int MR, int NV, int KC, int DOT_MR, int DOT_NR>
 void gemm_blocked(const GemmArgs& g) {
+  static_assert(DOT_NR <= W, "a dot tile's sums are finished as one vector");
+  if (g.b_transposed && g.a_cs == 1 && g.k >= kLongK) return long_k_dots<W, DOT_MR, DOT_NR>(g);
   if constexpr (W > 4) {
-    if (g.n <= W / 2) return gemm_blocked<W / 2, MR, NV, KC>(g);
+    if (g.n <= W / 2) return gemm_blocked<W / 2, MR, NV, KC, DOT_MR, std::min(DOT_NR, W / 2)>(g);
   }
   if (g.m < MR && !g.b_transposed) {
     switch (g.m) {

@@ -25,9 +25,8 @@ void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const 
 
 // Work buffers of a conv layer, reused from batch to batch.
 struct ConvScratch {
-  std::vector<float> columns;     // im2col of a chunk of images: [C*K*K, chunk positions]
-  std::vector<float> d_columns;   // its gradient
-  std::vector<float> dweights_t;  // dw transposed while it accumulates: [C*K*K, F]
+  std::vector<float> columns;    // im2col of a chunk of images: [C*K*K, chunk positions]
+  std::vector<float> d_columns;  // its gradient
 };
 // conv: out[F,B,H',W'] = w[F,C,K,K] (x) in[C,B,H,W] + b[F], stride 1,
 // padding same (H' = H) or valid (H' = H-K+1), then ReLU when relu is set

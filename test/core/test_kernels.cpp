@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -13,22 +14,25 @@ std::vector<float> random_matrix(std::size_t n, unsigned seed) {
   return m;
 }
 
-// The epilogue a product asks for: biases by row or column, ReLU.
+// The epilogue a product asks for: biases by row or column, ReLU; and B
+// stored transposed ([N, K]).
 struct Epilogue {
   bool rows = false, cols = false, relu = false;
+  bool b_transposed = false;
 };
 
 // Runs the fast kernel and the reference on the same problem and compares.
 void check_against_reference(int m, int n, int k, bool a_transposed, float beta, Epilogue e = {}) {
   INFO("m=" << m << " n=" << n << " k=" << k << " transposed=" << a_transposed << " beta=" << beta << " bias rows="
-            << e.rows << " cols=" << e.cols << " relu=" << e.relu);
+            << e.rows << " cols=" << e.cols << " relu=" << e.relu << " b transposed=" << e.b_transposed);
   const auto a = random_matrix(static_cast<std::size_t>(m) * k, 1u + m);
   const auto b = random_matrix(static_cast<std::size_t>(k) * n, 2u + n);
   const auto bias_rows = random_matrix(m, 4u), bias_cols = random_matrix(n, 5u);
   auto c_fast = random_matrix(static_cast<std::size_t>(m) * n, 3u + k);
   auto c_ref = c_fast;
   const std::ptrdiff_t rs = a_transposed ? 1 : k, cs = a_transposed ? m : 1;
-  GemmArgs fast{m, n, k, a.data(), rs, cs, b.data(), n, c_fast.data(), n, beta};
+  GemmArgs fast{m, n, k, a.data(), rs, cs, b.data(), e.b_transposed ? k : n, c_fast.data(), n, beta};
+  fast.b_transposed = e.b_transposed;
   fast.bias_rows = e.rows ? bias_rows.data() : nullptr;
   fast.bias_cols = e.cols ? bias_cols.data() : nullptr;
   fast.relu = e.relu;
@@ -69,6 +73,11 @@ TEST_CASE("the conv layers' products and the fused epilogue match the reference"
   check_against_reference(288, 64, 784, false, 1.0f);
   check_against_reference(25, 8, 1024, false, 1.0f);
   check_against_reference(288, 784, 64, true, 0.0f);
+  // dw[F, C*K*K] = dout · columns^T: both operands along k (long_k_dots),
+  // with the edges of its tiles in both directions and a partial last vector
+  for (auto [m, n, k] : {std::array<int, 3>{16, 200, 980}, {8, 25, 784}, {64, 288, 980}, {32, 9, 784}, {5, 7, 517},
+                         {1, 1, 512}})
+    for (float beta : {0.0f, 1.0f}) check_against_reference(m, n, k, false, beta, {false, false, false, true});
   // dense with bias and ReLU, and the K-blocked path (k beyond one panel)
   check_against_reference(64, 128, 3136, false, 0.0f, {false, true, true});
   check_against_reference(5, 10, 700, false, 1.0f, {true, true, true});
