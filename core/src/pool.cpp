@@ -2,13 +2,39 @@
 // a contiguous H x W image, pooled on its own. Backward finds each window's
 // maximum again by comparing the input with the output, instead of keeping
 // an argmax map from forward: forward stays a plain max that vectorises.
+#include <algorithm>
+
 #include "layers.h"
+#include "simd.h"
 
 namespace digitlab {
 
 namespace {
 // NaN wins (as in PyTorch), so a diverging net shows in the loss.
 inline float max_nan(float a, float b) { return a > b || a != a ? a : b; }
+
+// 2x2 windows four at a time (4-float vectors: SSE natively, SIMD128 in
+// WebAssembly). A row of windows narrower than a vector takes the general
+// loops; the last vector of a row overlaps the one before it when the row is
+// not a multiple of four, which rewrites the same values.
+using V4 = simd::Vec<4>::type;
+inline V4 max_nan(V4 a, V4 b) { return a > b || a != a ? a : b; }
+inline V4 even_lanes(const float* p) {
+  return __builtin_shufflevector(simd::load<4>(p), simd::load<4>(p + 4), 0, 2, 4, 6);
+}
+inline V4 odd_lanes(const float* p) {
+  return __builtin_shufflevector(simd::load<4>(p), simd::load<4>(p + 4), 1, 3, 5, 7);
+}
+// p[2i] = even[i], p[2i+1] = odd[i] for i < 4.
+inline void store_interleaved(float* p, V4 even, V4 odd) {
+  simd::store<4>(p, __builtin_shufflevector(even, odd, 0, 4, 1, 5));
+  simd::store<4>(p + 4, __builtin_shufflevector(even, odd, 2, 6, 3, 7));
+}
+// The window columns ox = x .. x+3 for x = 0, 4, ..., and out_w - 4 last.
+template <typename Body>
+void four_windows_at_a_time(int out_w, Body body) {
+  for (int x = 0; x < out_w; x += 4) body(std::min(x, out_w - 4));
+}
 }  // namespace
 
 void maxpool_forward(Maps& out, const Maps& in, int size) {
@@ -27,8 +53,10 @@ void maxpool_forward(Maps& out, const Maps& in, int size) {
       for (int dy = 1; dy < size; ++dy)
         for (int x = 0; x < out_w * size; ++x) rows[x] = max_nan(top[dy * width + x], rows[x]);
       float* o = dst + static_cast<std::size_t>(oy) * out_w;
-      if (size == 2) {
-        for (int ox = 0; ox < out_w; ++ox) o[ox] = max_nan(rows[2 * ox], rows[2 * ox + 1]);
+      if (size == 2 && out_w >= 4) {
+        four_windows_at_a_time(out_w, [&](int x) {
+          simd::store<4>(o + x, max_nan(even_lanes(&rows[2 * x]), odd_lanes(&rows[2 * x])));
+        });
       } else {
         for (int ox = 0; ox < out_w; ++ox) {
           float best = rows[ox * size];
@@ -60,23 +88,22 @@ void maxpool_backward(Maps& din, const Maps& dout, const Maps& in, const Maps& o
         for (int x = out_w * size; x < width; ++x) rows[dy * width + x] = 0.0f;
       const float* m_row = max + oy * out_w;
       const float* g_row = grad + oy * out_w;
-      if (size == 2) {  // the common case, written out so it has no branches
+      if (size == 2 && out_w >= 4) {  // the common case, as vector selects
         const float* r0 = in_rows;
         const float* r1 = in_rows + width;
-        float* d0 = rows;
-        float* d1 = rows + width;
-        for (int ox = 0; ox < out_w; ++ox) {
-          const float m = m_row[ox];
-          const float g = positive_only && !(m > 0.0f) ? 0.0f : g_row[ox];
-          const bool a = r0[2 * ox] == m;
-          const bool b = !a && r0[2 * ox + 1] == m;
-          const bool c = !a && !b && r1[2 * ox] == m;
-          const bool d = !a && !b && !c && r1[2 * ox + 1] == m;
-          d0[2 * ox] = a ? g : 0.0f;
-          d0[2 * ox + 1] = b ? g : 0.0f;
-          d1[2 * ox] = c ? g : 0.0f;
-          d1[2 * ox + 1] = d ? g : 0.0f;
-        }
+        const V4 zero = simd::splat<4>(0.0f);
+        four_windows_at_a_time(out_w, [&](int x) {
+          const V4 m = simd::load<4>(m_row + x);
+          V4 g = simd::load<4>(g_row + x);
+          if (positive_only) g = m > zero ? g : zero;
+          // The first of the four positions that holds the maximum.
+          const auto a = even_lanes(r0 + 2 * x) == m;
+          const auto b = odd_lanes(r0 + 2 * x) == m && !a;
+          const auto c = even_lanes(r1 + 2 * x) == m && !(a || b);
+          const auto d = odd_lanes(r1 + 2 * x) == m && !(a || b || c);
+          store_interleaved(rows + 2 * x, a ? g : zero, b ? g : zero);
+          store_interleaved(rows + width + 2 * x, c ? g : zero, d ? g : zero);
+        });
         continue;
       }
       for (int ox = 0; ox < out_w; ++ox) {
