@@ -136,42 +136,51 @@ void strip(const GemmArgs& g, int j, int cols, int k0, int kc, const float* a, f
 }
 
 // A product with R <= 4 rows (one image through a dense layer, a main-loop
-// piece of a few samples): each row of B is loaded once and added, scaled by
-// A(i, k), to the R rows of sums, with no packing. The blocked path would
-// pack all of B for a tile whose rows are mostly zero padding.
-template <int W, int R>
-void few_rows(const GemmArgs& g) {
+// piece of a few samples) skips the packing: the blocked path would pack all
+// of B for a tile whose rows are mostly zero padding. C[0:R, j:j+NB*W] is
+// summed in registers over all of k, each step loading NB vectors of a row
+// of B and broadcasting A(r, k); `lanes` < W only in the last vector of a
+// row narrower than four floats.
+template <int W, int R, int NB>
+void few_rows_block(const GemmArgs& g, int j, int lanes = W) {
   typedef typename Vec<W>::type V;
-  const int n = g.n;
-  thread_local std::vector<float> sums;
-  sums.assign(static_cast<std::size_t>(R) * n, 0.0f);
-  float* acc = sums.data();
+  V acc[R][NB];
+  for (int r = 0; r < R; ++r)
+    for (int v = 0; v < NB; ++v) acc[r][v] = splat<W>(0.0f);
   for (int p = 0; p < g.k; ++p) {
-    const float* b = g.b + p * g.ldb;
-    float as[R];
-    V a[R];
-    for (int r = 0; r < R; ++r) a[r] = splat<W>(as[r] = g.a[r * g.a_rs + p * g.a_cs]);
-    int j = 0;
-    for (; j + W <= n; j += W) {
-      const V bv = load<W>(b + j);
-      for (int r = 0; r < R; ++r) store<W>(acc + r * n + j, load<W>(acc + r * n + j) + a[r] * bv);
+    const float* b = g.b + p * g.ldb + j;
+    V bv[NB];
+    for (int v = 0; v < NB; ++v) bv[v] = v + 1 < NB ? load<W>(b + v * W) : load_lanes<W>(b + v * W, lanes);
+    for (int r = 0; r < R; ++r) {
+      const V a = splat<W>(g.a[r * g.a_rs + p * g.a_cs]);
+      for (int v = 0; v < NB; ++v) acc[r][v] += a * bv[v];
     }
-    if constexpr (W > 4) {  // a half vector of what is left (n = 10 on 16 lanes)
-      constexpr int H = W / 2;
-      if (j + H <= n) {
-        const typename Vec<H>::type bv = load<H>(b + j);
-        for (int r = 0; r < R; ++r) store<H>(acc + r * n + j, load<H>(acc + r * n + j) + splat<H>(as[r]) * bv);
-        j += H;
-      }
-    }
-    for (; j < n; ++j)
-      for (int r = 0; r < R; ++r) acc[r * n + j] += as[r] * b[j];
   }
   for (int r = 0; r < R; ++r)
-    for (int j = 0; j < n; j += W) {
-      const int lanes = std::min(W, n - j);
-      finish<W>(g, r, j, lanes, g.beta, Pass{true, true}, load_lanes<W>(acc + r * n + j, lanes));
-    }
+    for (int v = 0; v < NB; ++v)
+      finish<W>(g, r, j + v * W, v + 1 < NB ? W : lanes, g.beta, Pass{true, true}, acc[r][v]);
+}
+
+// Blocks of as many vectors as the registers hold, then single vectors; the
+// columns left (fewer than W) go to half-width vectors (n = 10 on 16 lanes:
+// one vector of 8, then 2 lanes of 4).
+template <int W, int R>
+void few_rows(const GemmArgs& g) {
+  constexpr int NB = R == 1 ? 8 : 8 / R;
+  int j = 0;
+  for (; j + NB * W <= g.n; j += NB * W) few_rows_block<W, R, NB>(g, j);
+  for (; j + W <= g.n; j += W) few_rows_block<W, R, 1>(g, j);
+  if (j == g.n) return;
+  if constexpr (W > 4) {
+    GemmArgs rest = g;
+    rest.n = g.n - j;
+    rest.b += j;
+    rest.c += j;
+    if (rest.bias_cols) rest.bias_cols += j;
+    few_rows<W / 2, R>(rest);
+  } else {
+    few_rows_block<W, R, 1>(g, j, g.n - j);
+  }
 }
 
 // A product whose operands both run along a long k: A rows contiguous

@@ -57,6 +57,10 @@ TEST_CASE("fast gemm matches the reference on every shape the layers use", "[ker
   check_against_reference(784, 128, 64, true, 0.0f);
   check_against_reference(64, 10, 128, false, 1.0f);
   check_against_reference(128, 10, 64, true, 0.0f);
+  // one image through cnn's dense layer (3136 -> 128), and rows of few_rows
+  // wide enough for its register blocks of several vectors plus every tail
+  check_against_reference(1, 128, 3136, false, 0.0f, {false, true, true});
+  for (int m : {1, 2, 4}) check_against_reference(m, 300, 70, false, 1.0f, {false, true, false});
   for (int m : {1, 3, 8, 9, 17})
     for (int n : {1, 4, 7, 8, 12, 16, 24, 33, 50, 100})
       for (int k : {1, 5, 31, 300}) {
