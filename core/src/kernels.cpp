@@ -33,7 +33,7 @@ Kernel pick_kernel() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) return {gemm_avx512, "avx512"};
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {gemm_avx2, "avx2"};
-  return {kernel_impl::gemm_blocked<4, 4, 2, 256, 3, 3>, "sse2"};
+  return {kernel_impl::gemm_blocked<4, 4, 2, 256, 2, 4>, "sse2"};
 }
 const Kernel& kernel() {
   static const Kernel k = pick_kernel();
@@ -47,7 +47,7 @@ const char* gemm_kernel_name() { return kernel().name; }
 #else
 // WebAssembly with -msimd128: 4-wide vectors; 4x2 tiles keep the 8
 // accumulators plus operands within the 16 registers V8 maps v128 to.
-void gemm(const GemmArgs& g) { kernel_impl::gemm_blocked<4, 4, 2, 256, 3, 3>(g); }
+void gemm(const GemmArgs& g) { kernel_impl::gemm_blocked<4, 4, 2, 256, 2, 4>(g); }
 const char* gemm_kernel_name() {
 #if defined(__wasm_simd128__)
   return "wasm-simd128";
