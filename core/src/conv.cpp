@@ -57,12 +57,13 @@ ColumnRange inside_columns(const ConvGeometry& g, int dx) {
 }
 
 // One tap of one image: the tap's block of columns (the output positions of
-// image i) and the image's input plane, the tap's offset (dx, dy) and the
-// output rows [y_lo, y_hi) and columns x whose input pixel is inside.
+// image i) and the image's input plane, the tap's place in the window
+// (ky * K + kx) and offset (dx, dy), and the output rows [y_lo, y_hi) and
+// columns x whose input pixel is inside.
 struct TapBlock {
   float* block;
   std::size_t plane_offset;  // of the image's plane from the start of the input (C,B,H,W)
-  int dx, dy, y_lo, y_hi;
+  int tap, dx, dy, y_lo, y_hi;
   ColumnRange x;
 };
 
@@ -81,87 +82,93 @@ void for_each_tap_block(float* columns, const ConvGeometry& g, int b0, int nb, V
         float* tap = columns + ((static_cast<std::size_t>(c) * g.kernel + ky) * g.kernel + kx) * n;
         for (int i = 0; i < nb; ++i)
           visit(TapBlock{tap + static_cast<std::size_t>(i) * g.positions(),
-                         (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width, dx, dy, y_lo,
-                         y_hi, x});
+                         (static_cast<std::size_t>(c) * g.batch + b0 + i) * g.height * g.width, ky * g.kernel + kx,
+                         dx, dy, y_lo, y_hi, x});
       }
     }
 }
 
+// With the output as large as the input ('same' padding), a tap's block is
+// the input plane shifted by dy*W + dx, except at the positions whose input
+// pixel is outside the image. inside[tap][position] is 1 where it is inside
+// and 0 elsewhere, so im2col and col2im run one branch-free select over the
+// block (it vectorises) instead of copying runs and zeroing edges row by row.
+bool same_size(const ConvGeometry& g) { return g.out_width == g.width && g.out_height == g.height; }
+
+void tap_masks(std::vector<float>& inside, const ConvGeometry& g) {
+  inside.resize(static_cast<std::size_t>(g.kernel) * g.kernel * g.positions());
+  float* m = inside.data();
+  for (int ky = 0; ky < g.kernel; ++ky)
+    for (int kx = 0; kx < g.kernel; ++kx)
+      for (int oy = 0; oy < g.out_height; ++oy)
+        for (int ox = 0; ox < g.out_width; ++ox) {
+          const int iy = oy + ky - g.pad, ix = ox + kx - g.pad;
+          *m++ = iy >= 0 && iy < g.height && ix >= 0 && ix < g.width ? 1.0f : 0.0f;
+        }
+}
+
+// The positions [from, to) of a same-size block whose shifted pixel lies in
+// the image's plane (the mask is 0 at all the others).
+struct ShiftedRange {
+  std::ptrdiff_t shift, from, to;
+};
+ShiftedRange shifted_range(const TapBlock& t, const ConvGeometry& g) {
+  const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(t.dy) * g.width + t.dx;
+  const std::ptrdiff_t positions = static_cast<std::ptrdiff_t>(g.positions());
+  return {shift, std::clamp<std::ptrdiff_t>(-shift, 0, positions), std::clamp<std::ptrdiff_t>(positions - shift, 0, positions)};
+}
+
 // columns[(c,ky,kx), (i,oy,ox)] = in[c, b0+i, oy+ky-pad, ox+kx-pad], 0 outside the image.
-// Copies whole row runs, never one value at a time: with 'same' padding a
-// tap's block for an image is the input plane shifted, one copy plus the
-// few columns that fall off the edge.
-void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int nb) {
-  const bool same_size = g.out_width == g.width;
+// `inside` from tap_masks when the output is as large as the input.
+void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int nb, const float* inside) {
   for_each_tap_block(columns, g, b0, nb, [&](const TapBlock& t) {
     const float* plane = in + t.plane_offset;
     float* block = t.block;
-    const int dx = t.dx, dy = t.dy, y_lo = t.y_lo, y_hi = t.y_hi;
+    if (same_size(g)) {
+      const ShiftedRange r = shifted_range(t, g);
+      const float* mask = inside + static_cast<std::size_t>(t.tap) * g.positions();
+      std::fill(block, block + r.from, 0.0f);
+      std::fill(block + std::max(r.from, r.to), block + g.positions(), 0.0f);
+      const float* src = plane + r.shift;
+      for (std::ptrdiff_t k = r.from; k < r.to; ++k) {
+        const float value = src[k];  // read unconditionally, so the select vectorises
+        block[k] = mask[k] != 0.0f ? value : 0.0f;
+      }
+      return;
+    }
     const ColumnRange x = t.x;
-    std::fill(block, block + static_cast<std::size_t>(y_lo) * g.out_width, 0.0f);
-    std::fill(block + static_cast<std::size_t>(y_hi) * g.out_width, block + g.positions(), 0.0f);
-    if (y_hi <= y_lo) return;
-    if (same_size) {
-      // Rows y_lo..y_hi in one run, shifted by dx; then zero the columns
-      // that wrapped in from the neighbouring row.
-      const std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo + dy) * g.width + dx;
-      const std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_lo) * g.out_width;
-      std::ptrdiff_t count = static_cast<std::ptrdiff_t>(y_hi - y_lo) * g.width;
-      std::ptrdiff_t skip = 0;
-      if (from < 0) skip = -from;                                   // before the plane
-      if (from + count > static_cast<std::ptrdiff_t>(g.height) * g.width)  // past it
-        count = static_cast<std::ptrdiff_t>(g.height) * g.width - from;
-      std::memcpy(block + to + skip, plane + from + skip, sizeof(float) * (count - skip));
-      if (skip) std::fill(block + to, block + to + skip, 0.0f);
-      if (to + count < static_cast<std::ptrdiff_t>(y_hi) * g.out_width)
-        std::fill(block + to + count, block + static_cast<std::ptrdiff_t>(y_hi) * g.out_width, 0.0f);
-      for (int oy = y_lo; oy < y_hi; ++oy) {
-        float* row = block + static_cast<std::size_t>(oy) * g.out_width;
-        for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
-        for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
-      }
-    } else {
-      for (int oy = y_lo; oy < y_hi; ++oy) {
-        float* row = block + static_cast<std::size_t>(oy) * g.out_width;
-        const float* src = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
-        for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
-        for (int ox = x.lo; ox < x.hi; ++ox) row[ox] = src[ox];
-        for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
-      }
+    std::fill(block, block + static_cast<std::size_t>(t.y_lo) * g.out_width, 0.0f);
+    std::fill(block + static_cast<std::size_t>(t.y_hi) * g.out_width, block + g.positions(), 0.0f);
+    for (int oy = t.y_lo; oy < t.y_hi; ++oy) {
+      float* row = block + static_cast<std::size_t>(oy) * g.out_width;
+      const float* src = plane + static_cast<std::ptrdiff_t>(oy + t.dy) * g.width + t.dx;
+      for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
+      for (int ox = x.lo; ox < x.hi; ++ox) row[ox] = src[ox];
+      for (int ox = x.hi; ox < g.out_width; ++ox) row[ox] = 0.0f;
     }
   });
 }
 
-// din[c, b0+i, iy, ix] += d_columns[...]: the transpose of im2col. With
-// 'same' padding a tap's block is added to the plane in one shifted run, after
-// the columns that would wrap into a neighbouring row are zeroed (d_columns
-// is scratch: its values there belong to no input pixel).
-void col2im(float* din, float* d_columns, const ConvGeometry& g, int b0, int nb) {
-  const bool same_size = g.out_width == g.width && g.out_height == g.height;
+// din[c, b0+i, iy, ix] += d_columns[...]: the transpose of im2col, with the
+// same masks.
+void col2im(float* din, float* d_columns, const ConvGeometry& g, int b0, int nb, const float* inside) {
   for_each_tap_block(d_columns, g, b0, nb, [&](const TapBlock& t) {
     float* plane = din + t.plane_offset;
-    float* block = t.block;
-    const int dx = t.dx, dy = t.dy, y_lo = t.y_lo, y_hi = t.y_hi;
-    const ColumnRange x = t.x;
-    if (same_size) {
-      if (y_hi <= y_lo) return;
-      for (int oy = y_lo; oy < y_hi; ++oy) {
-        float* row = block + static_cast<std::size_t>(oy) * g.width;
-        for (int ox = 0; ox < x.lo; ++ox) row[ox] = 0.0f;
-        for (int ox = x.hi; ox < g.width; ++ox) row[ox] = 0.0f;
+    const float* block = t.block;
+    if (same_size(g)) {
+      const ShiftedRange r = shifted_range(t, g);
+      const float* mask = inside + static_cast<std::size_t>(t.tap) * g.positions();
+      float* dst = plane + r.shift;
+      for (std::ptrdiff_t k = r.from; k < r.to; ++k) {
+        const float value = block[k];
+        dst[k] += mask[k] != 0.0f ? value : 0.0f;
       }
-      const std::ptrdiff_t shift = static_cast<std::ptrdiff_t>(dy) * g.width + dx;
-      std::ptrdiff_t from = static_cast<std::ptrdiff_t>(y_lo) * g.width;
-      std::ptrdiff_t to = static_cast<std::ptrdiff_t>(y_hi) * g.width;
-      from = std::max(from, -shift);  // zeroed wrap columns fall off either end of the plane
-      to = std::min(to, static_cast<std::ptrdiff_t>(g.height) * g.width - shift);
-      for (std::ptrdiff_t k = from; k < to; ++k) plane[k + shift] += block[k];
       return;
     }
-    for (int oy = y_lo; oy < y_hi; ++oy) {
+    for (int oy = t.y_lo; oy < t.y_hi; ++oy) {
       const float* row = block + static_cast<std::size_t>(oy) * g.out_width;
-      float* dst = plane + static_cast<std::ptrdiff_t>(oy + dy) * g.width + dx;
-      for (int ox = x.lo; ox < x.hi; ++ox) dst[ox] += row[ox];
+      float* dst = plane + static_cast<std::ptrdiff_t>(oy + t.dy) * g.width + t.dx;
+      for (int ox = t.x.lo; ox < t.x.hi; ++ox) dst[ox] += row[ox];
     }
   });
 }
@@ -187,10 +194,11 @@ void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding p
   const std::size_t total = g.batch * g.positions();
   const int step = chunk_images(g);
   s.columns.resize(static_cast<std::size_t>(g.taps()) * step * g.positions());
+  if (same_size(g)) tap_masks(s.inside, g);
   for (int b0 = 0; b0 < g.batch; b0 += step) {
     const int nb = std::min(step, g.batch - b0);
     const int n = static_cast<int>(nb * g.positions());
-    im2col(s.columns.data(), in.data(), g, b0, nb);
+    im2col(s.columns.data(), in.data(), g, b0, nb, s.inside.data());
     GemmArgs product{g.filters, n, g.taps(), p.weights.data(), g.taps(), 1, s.columns.data(), n,
                      out.data() + b0 * g.positions(), static_cast<std::ptrdiff_t>(total), 0.0f};
     product.bias_rows = p.bias.data();
@@ -214,6 +222,7 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
     std::fill(din->data(), din->data() + din->size(), 0.0f);
   }
   const int step = chunk_images(g);
+  if (same_size(g)) tap_masks(s.inside, g);
   const std::size_t chunk = static_cast<std::size_t>(step) * g.positions();
   s.columns.resize(taps * chunk);
   if (din) s.d_columns.resize(taps * chunk);
@@ -221,7 +230,7 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
     const int nb = std::min(step, g.batch - b0);
     const int n = static_cast<int>(nb * g.positions());
     const float* d = dout.data() + b0 * g.positions();
-    im2col(s.columns.data(), in.data(), g, b0, nb);
+    im2col(s.columns.data(), in.data(), g, b0, nb, s.inside.data());
     // dw[f, t] += dout[f, :] · columns[t, :]: both run along this chunk's
     // positions, so the kernel takes dot products of rows (long_k_dots).
     GemmArgs weight_grad{filters, taps, n, d, static_cast<std::ptrdiff_t>(total), 1, s.columns.data(), n,
@@ -232,7 +241,7 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
     // d_columns[t, j] = sum_f w[f, t] dout[f, j], then scattered back onto din.
     gemm({taps, n, filters, p.weights.data(), 1, taps, d, static_cast<std::ptrdiff_t>(total), s.d_columns.data(), n,
           0.0f});
-    col2im(din->data(), s.d_columns.data(), g, b0, nb);  // consumes d_columns
+    col2im(din->data(), s.d_columns.data(), g, b0, nb, s.inside.data());
   }
 }
 

@@ -27,6 +27,7 @@ void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const 
 struct ConvScratch {
   std::vector<float> columns;    // im2col of a chunk of images: [C*K*K, chunk positions]
   std::vector<float> d_columns;  // its gradient
+  std::vector<float> inside;     // 'same' padding: 1 where a tap's input pixel is inside the image [K*K, H*W]
 };
 // conv: out[F,B,H',W'] = w[F,C,K,K] (x) in[C,B,H,W] + b[F], stride 1,
 // padding same (H' = H) or valid (H' = H-K+1), then ReLU when relu is set
