@@ -7,7 +7,6 @@
 // output positions, so its columns stay in the L2 cache while the kernel
 // reads them; backward rebuilds them instead of keeping a whole batch's.
 #include <algorithm>
-#include <cstring>
 
 #include "kernels.h"
 #include "layers.h"
@@ -95,9 +94,14 @@ void for_each_tap_block(float* columns, const ConvGeometry& g, int b0, int nb, V
 // block (it vectorises) instead of copying runs and zeroing edges row by row.
 bool same_size(const ConvGeometry& g) { return g.out_width == g.width && g.out_height == g.height; }
 
-void tap_masks(std::vector<float>& inside, const ConvGeometry& g) {
-  inside.resize(static_cast<std::size_t>(g.kernel) * g.kernel * g.positions());
-  float* m = inside.data();
+// Built once per layer (its scratch), not per call: one image's inference
+// would spend a tenth of its time here.
+void tap_masks(ConvScratch& s, const ConvGeometry& g) {
+  const std::array<int, 3> geometry{g.kernel, g.height, g.width};
+  if (s.inside_for == geometry) return;
+  s.inside_for = geometry;
+  s.inside.resize(static_cast<std::size_t>(g.kernel) * g.kernel * g.positions());
+  float* m = s.inside.data();
   for (int ky = 0; ky < g.kernel; ++ky)
     for (int kx = 0; kx < g.kernel; ++kx)
       for (int oy = 0; oy < g.out_height; ++oy)
@@ -194,7 +198,7 @@ void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding p
   const std::size_t total = g.batch * g.positions();
   const int step = chunk_images(g);
   s.columns.resize(static_cast<std::size_t>(g.taps()) * step * g.positions());
-  if (same_size(g)) tap_masks(s.inside, g);
+  if (same_size(g)) tap_masks(s, g);
   for (int b0 = 0; b0 < g.batch; b0 += step) {
     const int nb = std::min(step, g.batch - b0);
     const int n = static_cast<int>(nb * g.positions());
@@ -222,7 +226,7 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
     std::fill(din->data(), din->data() + din->size(), 0.0f);
   }
   const int step = chunk_images(g);
-  if (same_size(g)) tap_masks(s.inside, g);
+  if (same_size(g)) tap_masks(s, g);
   const std::size_t chunk = static_cast<std::size_t>(step) * g.positions();
   s.columns.resize(taps * chunk);
   if (din) s.d_columns.resize(taps * chunk);

@@ -4,6 +4,7 @@
 // functions overwrite their outputs (the parameter gradients of a layer are
 // written once per batch, never accumulated).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct ConvScratch {
   std::vector<float> columns;    // im2col of a chunk of images: [C*K*K, chunk positions]
   std::vector<float> d_columns;  // its gradient
   std::vector<float> inside;     // 'same' padding: 1 where a tap's input pixel is inside the image [K*K, H*W]
+  std::array<int, 3> inside_for{};  // the (K, H, W) inside was built for
 };
 // conv: out[F,B,H',W'] = w[F,C,K,K] (x) in[C,B,H,W] + b[F], stride 1,
 // padding same (H' = H) or valid (H' = H-K+1), then ReLU when relu is set
