@@ -22,6 +22,7 @@
 
 namespace digitlab {
 namespace kernel_impl {
+namespace {  // one copy per instruction set: see simd.h
 using namespace simd;
 
 // What a tile does with C: on the first k block it starts from beta * C (or
@@ -279,5 +280,6 @@ void gemm_blocked(const GemmArgs& g) {
   }
 }
 
+}  // namespace
 }  // namespace kernel_impl
 }  // namespace digitlab

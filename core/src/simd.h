@@ -8,6 +8,13 @@
 
 namespace digitlab {
 namespace simd {
+// Internal linkage (the unnamed namespace): this header is compiled once
+// per instruction set (kernels_avx512.cpp with -mavx512f, kernels_avx2.cpp,
+// the baseline files), and an inline function or template instance of the
+// same name would otherwise be merged by the linker, which may keep the
+// AVX-512 copy for a baseline caller: an illegal instruction on a CPU
+// without it.
+namespace {
 
 template <int W>
 struct Vec {
@@ -52,5 +59,6 @@ inline void store_lanes(float* p, typename Vec<W>::type v, int count) {
   std::memcpy(p, &v, sizeof(float) * count);
 }
 
+}  // namespace
 }  // namespace simd
 }  // namespace digitlab
