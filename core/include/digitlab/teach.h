@@ -30,9 +30,10 @@ struct TeachSettings {
   int drawing_copies = 6;    // warped copies of the new drawing in each batch
   int personal_copies = 2;   // earlier drawings of the personal set in each batch
   float lr = 0.003f;         // plain SGD, no momentum: nothing carries on after the last step
-  // Validation accuracy may fall 0.3 points at most: the promise is 0.5 on
-  // the whole test set, and 2000 samples measure it only to a few tenths.
-  double max_drop = 0.003;
+  // Validation accuracy may fall a quarter point at most: the promise is
+  // 0.5 on the whole test set, and a wrong label's damage lands unevenly
+  // (measured on 2000 samples, a drop of 0.54 points on the rest showed as 0.3).
+  double max_drop = 0.0025;
 };
 
 // Fills n replayed training samples: pixels [n, 784] in [0, 1], labels [n]
@@ -63,7 +64,7 @@ TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, cons
                           const TeachSettings& settings, std::uint64_t seed);
 
 // The slice of a test set held out for teaching's checks: its first n samples.
-Dataset validation_slice(const Dataset& test, std::size_t n = 2000);
+Dataset validation_slice(const Dataset& test, std::size_t n = 5000);
 
 // A personal set as bytes a front end keeps (a sample block, dataset.h:
 // pixels rounded to bytes) and back. Decoding throws Error on anything that

@@ -96,7 +96,7 @@ void teach_controls(AppState& app) {
     pad.teach_asked = progress.teachings + 1;
   }
   item_tooltip("Teach the net that this drawing is the true label: a few small steps mixed with training samples and "
-               "your personal set. If accuracy on 2000 test digits falls by more than 0.3 points, the previous "
+               "your personal set. If accuracy on 5000 test digits falls by more than 0.25 points, the previous "
                "weights are kept.");
   // The personal set on a line of its own: the row fits a phone's panel.
   if (clickable(app, "personal_add", "Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
