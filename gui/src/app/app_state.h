@@ -163,6 +163,8 @@ struct SessionState {
   double next_save = 0;
   std::uint64_t saved_snapshot = ~0ull;  // snapshot version last saved
   std::size_t saved_history = 0;         // and the curve's length then
+  std::optional<std::uint64_t> saved_server_version;  // and the server version the weights came from
+  bool saved_changed = false;                         // and whether they differ from it
   double last_saved_at = -1;             // now_seconds() of the last completed save
   std::string error;
   bool confirm_quit = false;          // desktop: closed while training, asking

@@ -22,9 +22,17 @@ bool worth_keeping(const AppState& app) {
   return own_weights || !app.progress->history.empty();
 }
 
+// The server version the weights came from, when it is the named model's.
+std::optional<std::uint64_t> server_version_of(const AppState& app) {
+  return app.sync.known_model == app.sync.model_name ? app.sync.known_version : std::nullopt;
+}
+
+// A push or pull changes no weights but does change the session: a reload
+// must still know which server version a later push is checked against.
 bool changed_since_save(const AppState& app) {
   return app.snapshot->version != app.session.saved_snapshot ||
-         app.progress->history.size() != app.session.saved_history;
+         app.progress->history.size() != app.session.saved_history ||
+         server_version_of(app) != app.session.saved_server_version || app.sync.changed != app.session.saved_changed;
 }
 
 SavedSession current_session(const AppState& app) {
@@ -32,7 +40,7 @@ SavedSession current_session(const AppState& app) {
   SavedSession s;
   s.saved_at = static_cast<std::int64_t>(std::time(nullptr));
   s.model_name = app.sync.model_name;
-  if (app.sync.known_model == app.sync.model_name) s.server_version = app.sync.known_version;
+  s.server_version = server_version_of(app);
   s.changed_since_server = app.sync.changed;
   s.hyper = app.settings.hyper;
   s.seed = app.applied_seed;
@@ -44,6 +52,8 @@ SavedSession current_session(const AppState& app) {
 void save(AppState& app) {
   app.session.saved_snapshot = app.snapshot->version;
   app.session.saved_history = app.progress->history.size();
+  app.session.saved_server_version = server_version_of(app);
+  app.session.saved_changed = app.sync.changed;
   storage_write(kName, encode_session(current_session(app)), [&app](const std::string& error) {
     if (!error.empty()) {
       if (app.session.error != error) app.log.add("cannot keep the session: " + error);
