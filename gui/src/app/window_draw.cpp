@@ -71,6 +71,20 @@ void prediction_column(AppState& app, float width) {
   probability_bars(reading.probs, reading.guess, width);
 }
 
+// Clear, undo and the brush, on one line.
+void pad_buttons(AppState& app) {
+  PadView& pad = app.pad;
+  ImGui::BeginDisabled(pad.pad.empty());
+  if (clickable(app, "clear", "Clear")) pad.pad.clear();
+  item_tooltip((std::string("Empty the pad (") + kShortcutClear + ").").c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Undo stroke")) pad.pad.undo();
+  item_tooltip((std::string("Take back the last stroke (") + kShortcutUndo + ").").c_str());
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  slider_float("brush", &pad.brush_radius, 0.02f, 0.09f, "%.3f", ImGui::GetFontSize() * 5);
+}
+
 // What the last "Train on it" did, in the report's own plain words, coloured
 // by how it went.
 void teach_result(const TeachReport& report) {
@@ -140,21 +154,14 @@ void draw_window(AppState& app) {
     ImGui::BeginGroup();
     pad_canvas(app, side);
     ImGui::EndGroup();
-    if (!stacked) ImGui::SameLine();
+    // On a phone Clear sits right under the pad, where the finger is, not
+    // below ten probability bars.
+    if (stacked) pad_buttons(app);
+    else ImGui::SameLine();
     ImGui::BeginGroup();
     prediction_column(app, column_w);
     ImGui::EndGroup();
-
-    PadView& pad = app.pad;
-    ImGui::BeginDisabled(pad.pad.empty());
-    if (clickable(app, "clear", "Clear")) pad.pad.clear();
-    item_tooltip((std::string("Empty the pad (") + kShortcutClear + ").").c_str());
-    ImGui::SameLine();
-    if (ImGui::Button("Undo stroke")) pad.pad.undo();
-    item_tooltip((std::string("Take back the last stroke (") + kShortcutUndo + ").").c_str());
-    ImGui::EndDisabled();
-    ImGui::SameLine();
-    slider_float("brush", &pad.brush_radius, 0.02f, 0.09f, "%.3f", ImGui::GetFontSize() * 5);
+    if (!stacked) pad_buttons(app);
     model_line(app);
     teach_controls(app);
   }
