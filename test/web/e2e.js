@@ -19,7 +19,10 @@
 //   and "restore the best weights" brings back the accurate net;
 // - a reload during training asks first, then offers to continue, and the
 //   run goes on with its curves;
-// - a click on Push creates a new version on the server; a server job makes
+// - a click on Push creates a new version on the server; twenty drawings of
+//   test/data/drawn_digits.json replayed with the mouse are read by that
+//   version as digitlab-cli reads their strokes; "Train on it" reports
+//   before/after accuracy and the personal set survives a reload; a server job makes
 //   a newer one, so the next push is a visible conflict that "Push anyway"
 //   resolves.
 // Then the same page served without COOP/COEP (a tiny static server here,
@@ -229,7 +232,10 @@ async function clickUntil(page, button, what, done) {
       if (attempt > 1) console.log(`note: ${what} on the second click`);
       return s;
     } catch (e) {
-      if (attempt === 2) throw e;
+      if (attempt === 2) {
+        const t = await state(page);  // what the app says, for whoever reads the failure
+        throw new Error(`${e.message} (server ${JSON.stringify(t.server)}; log: ${t.messages.slice(-4).join(' | ')})`);
+      }
     }
   }
 }
@@ -273,33 +279,109 @@ const sevenStrokes = [
   [[0.72, 0.24], [0.58, 0.50], [0.47, 0.80]],
 ];
 
-async function drawDigit(page, pad) {
-  const at = (fx, fy) => [pad.x + fx * pad.width, pad.y + fy * pad.height];
-  for (const stroke of sevenStrokes) {
-    await page.mouse.move(...at(...stroke[0]));
-    await page.mouse.down();
-    for (let i = 1; i < stroke.length; i++) await page.mouse.move(...at(...stroke[i]), { steps: 12 });
-    await page.mouse.up();
-  }
-}
+// A stroke's corners joined by n moves each, as a hand moves between them.
+const densify = (stroke, n) => [stroke[0], ...stroke.slice(1).flatMap((q, i) => {
+  const p = stroke[i];
+  return Array.from({ length: n }, (_, k) => [p[0] + (q[0] - p[0]) * (k + 1) / n, p[1] + (q[1] - p[1]) * (k + 1) / n]);
+})];
+const drawDigit = (page, pad) => drawStrokes(page, pad, sevenStrokes.map((s) => densify(s, 12)), 'mouse');
+// The same 7 with a finger.
+const drawDigitByTouch = (page, pad) => drawStrokes(page, pad, sevenStrokes.map((s) => densify(s, 12)), 'touch');
 
-// The same 7 with a finger: touch events through the DevTools protocol
-// (Playwright's touchscreen only taps).
-async function drawDigitByTouch(page, pad) {
+// Strokes in pad units ([x, y] or [x, y, t] points, test/data/README.md),
+// one move per point, with the mouse or a finger (touch events through the
+// DevTools protocol: Playwright's touchscreen only taps).
+async function drawStrokes(page, pad, strokes, by) {
+  const at = (p) => ({ x: pad.x + p[0] * pad.width, y: pad.y + p[1] * pad.height });
+  if (by === 'mouse') {
+    for (const stroke of strokes) {
+      await page.mouse.move(at(stroke[0]).x, at(stroke[0]).y);
+      await page.mouse.down();
+      for (const point of stroke.slice(1)) await page.mouse.move(at(point).x, at(point).y);
+      await page.mouse.up();
+    }
+    return;
+  }
   const cdp = await page.context().newCDPSession(page);
-  const at = (fx, fy) => ({ x: pad.x + fx * pad.width, y: pad.y + fy * pad.height });
-  for (const stroke of sevenStrokes) {
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(...stroke[0])] });
-    for (let i = 1; i < stroke.length; i++) {
-      const [x0, y0] = stroke[i - 1], [x1, y1] = stroke[i];
-      for (let k = 1; k <= 12; k++) {
-        await cdp.send('Input.dispatchTouchEvent',
-          { type: 'touchMove', touchPoints: [at(x0 + (x1 - x0) * k / 12, y0 + (y1 - y0) * k / 12)] });
-        await sleep(16);
-      }
+  for (const stroke of strokes) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(stroke[0])] });
+    for (const point of stroke.slice(1)) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [at(point)] });
+      await sleep(8);
     }
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
     await sleep(50);
+  }
+  await cdp.detach();
+}
+
+// Drawings of the stroke-drawn set, for each digit the ones at the given
+// fractions of its list (different styles).
+function drawnDigits(fractions) {
+  const set = JSON.parse(fs.readFileSync(path.join(root, 'test/data/drawn_digits.json'), 'utf8'));
+  const picked = [];
+  for (let digit = 0; digit <= 9; digit++) {
+    const mine = set.drawings.filter((d) => d.label === digit);
+    for (const f of fractions) picked.push(mine[Math.floor(f * mine.length)]);
+  }
+  return { set, picked };
+}
+
+function getBytes(url) {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+// How many of `drawings` digitlab-cli reads right with the weights in `file`.
+async function nativeReadRight(dir, file, set, drawings) {
+  const subset = path.join(dir, 'replayed-drawings.json');
+  fs.writeFileSync(subset, JSON.stringify({ ...set, drawings }));
+  const cli = spawn(cliBin, ['drawings', '--weights', file, subset], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  cli.stdout.on('data', (chunk) => { out += chunk; });
+  const code = await new Promise((resolve) => cli.on('exit', resolve));
+  const total = out.match(/^drawings=(\d+) read_right=(\d+)/m);
+  if (code !== 0 || !total) throw new Error(`digitlab-cli drawings failed (${code}): ${out}`);
+  return Number(total[2]);
+}
+
+// Replays drawings of the stroke-drawn set on the pad (the mouse or a
+// finger) and counts those the app reads right; digitlab-cli reads the same
+// strokes with the same server version. The browser's pad and preprocessing
+// must agree with what the native tests measure: a pad that mangled the
+// strokes would read far fewer.
+async function replayDrawnDigits(page, base, version, fractions, by) {
+  const { set, picked } = drawnDigits(fractions);
+  let browserRight = 0;
+  for (const drawing of picked) {
+    await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
+    await drawStrokes(page, (await state(page)).pad_rect, drawing.strokes, by);
+    await sleep(400);  // the last stroke's frames
+    const read = await waitFor('a steady reading', 10, async () => {
+      const a = await state(page);
+      await sleep(200);
+      const b = await state(page);
+      return b.prediction !== null && a.prediction === b.prediction && b;
+    });
+    browserRight += read.prediction === drawing.label;
+  }
+  const weights = await getBytes(`${base}/api/models/default/weights?version=${version}`);
+  if (weights.status !== 200) throw new Error(`version ${version}'s weights answered ${weights.status}`);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'digitlab-replay-'));
+  try {
+    const file = path.join(scratch, 'weights.bin');
+    fs.writeFileSync(file, weights.body);
+    const nativeRight = await nativeReadRight(scratch, file, set, picked);
+    check(`${picked.length} drawn digits replayed with ${by === 'mouse' ? 'the mouse' : 'a finger'} are read as ` +
+      'digitlab-cli reads their strokes', Math.abs(browserRight - nativeRight) <= 2 && browserRight >= picked.length / 2,
+      `browser ${browserRight} right, digitlab-cli ${nativeRight}, model v${version}`);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -407,6 +489,8 @@ async function layoutRun(browser, server) {
         await sleep(500);
       }
       await page.screenshot({ path: path.join(artifacts, `web-${size.name}.png`) });
+      // Other people's handwriting with a finger, read by the pulled model.
+      if (size.touch) await replayDrawnDigits(page, server.base, s.model.version, [0.25], 'touch');
     } finally {
       await context.close();
     }
@@ -542,6 +626,9 @@ async function isolatedRun(browser, server) {
     check('push creates a new version on the server',
       versions.length === versionsBefore + 1 && versions.includes(pushed.model.version),
       `server versions ${JSON.stringify(versions)}, app has v${pushed.model.version}`);
+
+    // Other people's handwriting through the browser's pad, with the mouse.
+    await replayDrawnDigits(page, server.base, pushed.model.version, [0, 0.5], 'mouse');
 
     // "Train on it" with the 7's true label: checked on held-out test digits,
     // reported before and after; the model then differs from the pushed version.
