@@ -67,7 +67,7 @@ std::vector<LabelledDrawing> decode_personal_set(const std::vector<std::uint8_t>
 
 TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, const std::vector<LabelledDrawing>& personal,
                           const ReplaySamples& replay, const Dataset& validation, double baseline,
-                          const TeachSettings& settings, std::uint64_t seed) {
+                          const TeachSettings& settings, std::uint64_t seed, double accuracy_now) {
   TeachReport report;
   report.label = label;
   if (label < 0 || label >= kClasses) return refused(report, "not taught: the label must be a digit 0-9");
@@ -76,7 +76,7 @@ TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, cons
   if (validation.size() == 0) return refused(report, "not taught: there are no validation samples to check it with");
   const Reading before = read_input(model, drawing);
   report.guess_before = before.guess, report.confidence_before = before.confidence;
-  report.accuracy_before = evaluate(model, validation).accuracy;
+  report.accuracy_before = accuracy_now >= 0 ? accuracy_now : evaluate(model, validation).accuracy;
   report.baseline = baseline >= 0 ? baseline : report.accuracy_before;
 
   const int batch = settings.batch_size;

@@ -109,8 +109,13 @@ struct Trainer::Impl {
   std::uint64_t run_samples = 0, samples_seen = 0, steps = 0;
   int pending_steps = 0;
   // Teaching (teach.h): the validation accuracy a series of teachings is
-  // held against (-1: measure it at the next one), and the last report.
-  double teach_baseline = -1;
+  // held against, and that of the weights as the last teaching left them
+  // (-1: measure at the next one; an evaluation of the slice takes seconds
+  // in wasm). Whatever moves the weights forgets both. Then the last report.
+  struct TeachMemory {
+    double baseline = -1, accuracy = -1;
+    std::size_t validation_size = 0;  // the slice both were measured on
+  } teach_memory;
   std::uint64_t teachings = 0;
   std::shared_ptr<const TeachReport> last_teach;
   std::shared_ptr<const std::vector<LabelledDrawing>> personal = std::make_shared<std::vector<LabelledDrawing>>();
@@ -327,7 +332,7 @@ struct Trainer::Impl {
     ++steps;
     trained = true;
     weights_changed = true;
-    teach_baseline = -1;  // training moved the weights: the next teaching measures afresh
+    teach_memory = {};  // training moved the weights: the next teaching measures afresh
     history.add_batch(stats, busy_s, epoch(), lr);
     // The last of the asked-for steps is news at once (a reader waits for it).
     if (pending_steps > 0 && --pending_steps == 0) publish(true);
@@ -388,7 +393,7 @@ struct Trainer::Impl {
     starved = false;
     message.clear();
     weights_changed = true;
-    teach_baseline = -1;
+    teach_memory = {};
     reset_run_data();
   }
 
@@ -404,7 +409,7 @@ struct Trainer::Impl {
     learner.replace_model(*best);
     partial.reset();
     history.forget_divergence();
-    teach_baseline = -1;
+    teach_memory = {};
     if (state == RunState::running) state = RunState::paused;
     pending_steps = 0;
     weights_changed = true;
@@ -434,9 +439,13 @@ struct Trainer::Impl {
       return source.fill(n, config.hyper, pixels, labels);
     };
     const Dataset validation = test ? validation_slice(*test) : Dataset{};
-    TeachReport report = teach_drawing(taught, input, label, *personal, replay, validation, teach_baseline,
-                                       TeachSettings{}, config.seed + 7919 * ++teachings);
-    if (report.taught && teach_baseline < 0) teach_baseline = report.baseline;
+    if (validation.size() != teach_memory.validation_size) teach_memory = TeachMemory{-1, -1, validation.size()};
+    TeachReport report = teach_drawing(taught, input, label, *personal, replay, validation, teach_memory.baseline,
+                                       TeachSettings{}, config.seed + 7919 * ++teachings, teach_memory.accuracy);
+    if (report.taught) {
+      if (teach_memory.baseline < 0) teach_memory.baseline = report.baseline;
+      teach_memory.accuracy = report.restored ? report.accuracy_before : report.accuracy_after;
+    }
     if (report.taught && !report.restored) {
       learner.model().params = std::move(taught.params);  // a run's optimizer state carries on
       add_personal(image, label);

@@ -124,6 +124,21 @@ TEST_CASE("a drop past the bar puts the previous weights back and says so", "[te
   CHECK(model.params != before.params);
 }
 
+TEST_CASE("a validation accuracy the caller knows is not measured again", "[teach]") {
+  Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2);
+  Replay replay(9);
+  NetInput input;
+  input.status = InputStatus::ready;
+  image_to_unit(test::mnist("test")->image(0), input.image.data());
+  const Dataset few = test::head(*test::mnist("test"), 200);
+  TeachSettings three;
+  three.max_steps = 3;
+  const TeachReport r = teach_drawing(model, input, 7, {}, replay.samples(), few, -1, three, 1, 0.5);
+  CHECK(r.taught);
+  CHECK(r.accuracy_before == 0.5);  // an untrained net measured would be near 0.1
+  CHECK(r.baseline == 0.5);
+}
+
 TEST_CASE("ten teachings in a row, wrong labels and specks among them, cost at most 0.5 pp", "[teach][accuracy]") {
   Model model = test::reading_model();
   const double start = evaluate(model, held_out()).accuracy;

@@ -231,9 +231,32 @@ TEST_CASE("teaching a drawing reports before and after, keeps it in the personal
   REQUIRE(p->personal);
   REQUIRE(p->personal->size() == 1);
   CHECK(p->personal->front().label == label);
+  // The next teaching starts from what this one measured (the same
+  // weights: no second evaluation of the slice)...
+  const double known = r.restored ? r.accuracy_before : r.accuracy_after;
+  Image28 other{};
+  image_to_unit(test->image(2), other.data());
+  trainer.teach(other, test->labels[2]);
+  REQUIRE(wait_for([&] { return trainer.progress()->teachings == 2; }));
+  const TeachReport& second = *trainer.progress()->last_teach;
+  CHECK(second.taught);
+  CHECK(second.accuracy_before == known);
+  // ...and after training has moved the weights, from a fresh measurement.
+  const std::uint64_t seen = trainer.progress()->samples_seen;
+  Hyperparameters longer = small_config().hyper;
+  longer.epochs = 1000;  // the finished run's schedule had brought the rate down to nothing
+  trainer.set_hyperparameters(longer);
+  trainer.step(5);
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen == seen + 5 * 64; }));
+  const double now = evaluate(trainer.snapshot()->file.model, validation_slice(*small_test())).accuracy;
+  CHECK(now != (second.restored ? second.accuracy_before : second.accuracy_after));  // the steps changed it
+  trainer.teach(other, test->labels[2]);
+  REQUIRE(wait_for([&] { return trainer.progress()->teachings == 3; }));
+  CHECK(trainer.progress()->last_teach->accuracy_before == now);
   CHECK_THROWS_AS(trainer.teach(image, 10), Error);
+  const std::size_t kept = trainer.progress()->personal->size();
   for (int i = 0; i < 3; ++i) trainer.add_personal(image, label);
-  REQUIRE(wait_for([&] { return trainer.progress()->personal->size() == 4; }));
+  REQUIRE(wait_for([&] { return trainer.progress()->personal->size() == kept + 3; }));
   trainer.clear_personal();
   REQUIRE(wait_for([&] { return trainer.progress()->personal->empty(); }));
   // Without a test set there is nothing to check a teaching with: it is refused.

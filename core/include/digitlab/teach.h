@@ -56,12 +56,14 @@ struct TeachReport {
 
 // Teaches model that `drawing` is `label`. personal: the person's earlier
 // drawings, mixed in so they are not forgotten. baseline < 0: the model's
-// own validation accuracy now. Bad input (a drawing that is not ready, a
-// label outside 0-9, no validation samples) changes nothing and says why;
+// own validation accuracy now. accuracy_now: the model's accuracy on
+// `validation` when the caller knows it (an earlier teaching measured these
+// very weights), < 0: measured here. Bad input (a drawing that is not ready,
+// a label outside 0-9, no validation samples) changes nothing and says why;
 // so does a replay that has no samples.
 TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, const std::vector<LabelledDrawing>& personal,
                           const ReplaySamples& replay, const Dataset& validation, double baseline,
-                          const TeachSettings& settings, std::uint64_t seed);
+                          const TeachSettings& settings, std::uint64_t seed, double accuracy_now = -1);
 
 // The slice of a test set held out for teaching's checks: its first n samples.
 Dataset validation_slice(const Dataset& test, std::size_t n = 5000);
