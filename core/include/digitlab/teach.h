@@ -65,8 +65,11 @@ TeachReport teach_drawing(Model& model, const NetInput& drawing, int label, cons
                           const ReplaySamples& replay, const Dataset& validation, double baseline,
                           const TeachSettings& settings, std::uint64_t seed, double accuracy_now = -1);
 
+// The test samples teaching's checks use: enough that one wrong label's
+// damage shows (test_teach.cpp), few enough to evaluate in about 2 s in wasm.
+constexpr std::size_t kValidationSamples = 5000;
 // The slice of a test set held out for teaching's checks: its first n samples.
-Dataset validation_slice(const Dataset& test, std::size_t n = 5000);
+Dataset validation_slice(const Dataset& test, std::size_t n = kValidationSamples);
 
 // A personal set as bytes a front end keeps (a sample block, dataset.h:
 // pixels rounded to bytes) and back. Decoding throws Error on anything that

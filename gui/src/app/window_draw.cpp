@@ -1,6 +1,8 @@
 // The drawing pad: draw with a soft round brush, see what the net sees and
 // its guess, and teach it your handwriting.
 #include <algorithm>
+#include <cstdio>
+#include <string>
 
 #include "app/shortcuts.h"
 #include "app/widgets.h"
@@ -109,9 +111,16 @@ void teach_controls(AppState& app) {
     app.trainer->teach(pad.input.image, pad.teach_label);
     pad.teach_asked = progress.teachings + 1;
   }
-  item_tooltip("Teach the net that this drawing is the true label: a few small steps mixed with training samples and "
-               "your personal set. If accuracy on 5000 test digits falls by more than 0.25 points, the previous "
-               "weights are kept.");
+  static const std::string teach_help = [] {
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "Teach the net that this drawing is the true label: a few small steps mixed with training samples "
+                  "and your personal set. If accuracy on %zu test digits falls by more than %g points, the previous "
+                  "weights are kept.",
+                  kValidationSamples, TeachSettings{}.max_drop * 100);
+    return std::string(text);
+  }();
+  item_tooltip(teach_help.c_str());
   // The personal set on a line of its own: the row fits a phone's panel.
   if (clickable(app, "personal_add", "Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
   item_tooltip("Keep this drawing: every training batch mixes in one drawing of your personal set.");
