@@ -40,6 +40,19 @@ TEST_CASE("nothing is fetched before the first run starts") {
   CHECK(train_blocks_to_request(plan, c, plan.cache_samples, 0) == 0);  // full, nothing trained yet
 }
 
+TEST_CASE("\"Train on it\" before any run fetches what teaching replays, not the whole cache") {
+  const FeedPlan plan;
+  FeedCounters c;
+  c.teaching_asked = true;
+  const int blocks = static_cast<int>((plan.teach_samples + plan.block_samples - 1) / plan.block_samples);
+  REQUIRE(blocks < plan.max_in_flight);
+  CHECK(train_blocks_to_request(plan, c, 0, 0) == blocks);
+  CHECK(train_blocks_to_request(plan, c, 0, blocks) == 0);            // on their way
+  CHECK(train_blocks_to_request(plan, c, plan.teach_samples, 0) == 0);  // here: nothing more
+  c.training_started = true;  // a run then fills the cache
+  CHECK(train_blocks_to_request(plan, c, plan.teach_samples, 0) == plan.max_in_flight);
+}
+
 TEST_CASE("a 10-epoch run fetches less than twice the training set") {
   const FeedPlan plan;
   FeedCounters c;

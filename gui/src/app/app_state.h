@@ -94,6 +94,9 @@ struct DataState {
   // Evaluate); before that only the gallery's first digits.
   bool test_wanted = false;
   bool evaluate_when_loaded = false;    // Evaluate was pressed before the test set was here
+  // "Train on it" was pressed before what teaching checks with (the test
+  // set) and mixes in (training samples) was here: the drawing and its label.
+  std::optional<LabelledDrawing> teach_when_loaded;
   Dataset gallery;                      // the first test digits, fetched at start
   bool gallery_requested = false;
   Dataset test_loading;                 // test split arriving block by block

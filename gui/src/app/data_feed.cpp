@@ -16,6 +16,13 @@ HttpRequest block_request(std::string path) {
 
 bool test_complete(const AppState& app) { return app.data.test && app.data.test->size() > 0; }
 
+// Teaching checks a drawing on the test set's first digits and mixes
+// replayed training samples into its batches (core's teach.h).
+bool teach_data_ready(const AppState& app) {
+  const DataState& d = app.data;
+  return test_complete(app) && d.cache->size() >= std::min(d.plan.teach_samples, d.cache->capacity());
+}
+
 void request_train_block(AppState& app) {
   DataState& d = app.data;
   ++d.train_blocks_in_flight;
@@ -97,6 +104,10 @@ void feed_data(AppState& app) {
     if (p.state == RunState::running) d.fed.training_started = d.test_wanted = true;
     count_training(d.fed, p.steps, p.epoch, d.train_size);
   }
+  if (d.teach_when_loaded && teach_data_ready(app)) {
+    app.trainer->teach(d.teach_when_loaded->image, d.teach_when_loaded->label);
+    d.teach_when_loaded.reset();
+  }
   if (!d.info_loaded || now_seconds() < d.retry_at) return;
   if (!d.gallery_requested && d.gallery.size() == 0) request_gallery(app);
   for (int n = train_blocks_to_request(d.plan, d.fed, d.cache->samples_added(), d.train_blocks_in_flight); n > 0; --n)
@@ -108,6 +119,12 @@ void evaluate_when_ready(AppState& app) {
   if (test_complete(app)) return app.trainer->evaluate_now();
   app.data.test_wanted = true;
   app.data.evaluate_when_loaded = true;
+}
+
+void teach_when_ready(AppState& app, const Image28& image, int label) {
+  if (!app.http || teach_data_ready(app)) return app.trainer->teach(image, label);
+  app.data.fed.teaching_asked = app.data.test_wanted = true;
+  app.data.teach_when_loaded = LabelledDrawing{image, label};
 }
 
 const Dataset* gallery_digits(const AppState& app) {

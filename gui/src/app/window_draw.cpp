@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/data_feed.h"
 #include "app/shortcuts.h"
 #include "app/widgets.h"
 #include "app/windows.h"
@@ -108,7 +109,7 @@ void teach_controls(AppState& app) {
   const bool teaching = pad.teach_asked > progress.teachings;
   ImGui::BeginDisabled(!pad.input.ready() || teaching);
   if (clickable(app, "teach", teaching ? "Teaching..." : "Train on it")) {
-    app.trainer->teach(pad.input.image, pad.teach_label);
+    teach_when_ready(app, pad.input.image, pad.teach_label);
     pad.teach_asked = progress.teachings + 1;
   }
   static const std::string teach_help = [] {
@@ -121,6 +122,8 @@ void teach_controls(AppState& app) {
     return std::string(text);
   }();
   item_tooltip(teach_help.c_str());
+  // A first visit has neither: fetched now, a few seconds.
+  if (app.data.teach_when_loaded) ImGui::TextDisabled("fetching the digits teaching is checked with...");
   // The personal set on a line of its own: the row fits a phone's panel.
   if (clickable(app, "personal_add", "Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
   item_tooltip("Keep this drawing: every training batch mixes in one drawing of your personal set.");

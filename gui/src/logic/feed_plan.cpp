@@ -16,9 +16,10 @@ void count_training(FeedCounters& c, std::uint64_t steps, double run_epoch, std:
 
 int train_blocks_to_request(const FeedPlan& plan, const FeedCounters& c, std::uint64_t samples_added,
                             int in_flight) {
-  if (!c.training_started) return 0;
+  if (!c.training_started && !c.teaching_asked) return 0;
   const std::uint64_t coming = samples_added + static_cast<std::uint64_t>(std::max(0, in_flight)) * plan.block_samples;
-  const std::uint64_t wanted = plan.cache_samples + c.samples_trained / plan.reuse_per_sample;
+  const std::uint64_t wanted =
+      c.training_started ? plan.cache_samples + c.samples_trained / plan.reuse_per_sample : plan.teach_samples;
   if (coming >= wanted) return 0;
   const std::uint64_t blocks = (wanted - coming + plan.block_samples - 1) / plan.block_samples;
   return static_cast<int>(std::min<std::uint64_t>(blocks, static_cast<std::uint64_t>(std::max(0, plan.max_in_flight - in_flight))));

@@ -1,7 +1,8 @@
 // How much training data the browser fetches, and when: nothing before the
 // first run starts (a first visit downloads no training set), then enough
 // blocks to fill the cache, then one fresh sample for every kReusePerSample
-// trained. Only samples trained here count: weights that arrive with a
+// trained. "Train on it" before any run fetches only the samples teaching
+// mixes into its batches. Only samples trained here count: weights that arrive with a
 // large samples_seen (a pulled or restored model) ask for nothing. So a
 // 10-epoch run on MNIST fetches 16,384 + 600,000 / 8 samples, about 1.5
 // times the training set. Pure arithmetic, unit-tested.
@@ -19,10 +20,14 @@ struct FeedPlan {
   // 8 means about 7 blocks a second, all decoded on the page's main thread.
   std::uint64_t reuse_per_sample = 8;
   int max_in_flight = 3;
+  // Replayed samples a teaching draws from when no run has filled the cache:
+  // it mixes in at most 60 steps x 24 (core's TeachSettings).
+  std::size_t teach_samples = 2048;
 };
 
 struct FeedCounters {
   bool training_started = false;     // a run began in this session: fetch from now on
+  bool teaching_asked = false;       // "Train on it" was pressed: fetch what teaching replays
   std::uint64_t samples_trained = 0; // trained here, summed over runs
   std::uint64_t last_steps = 0;      // the trainer's steps and run epoch when last seen
   double last_epoch = 0;
