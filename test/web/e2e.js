@@ -430,6 +430,25 @@ async function coldLoadRun(browser, server) {
       s.model.recorded_test_accuracy > 0.5 && s.training.test_accuracy === null,
       `recorded ${s.model.recorded_test_accuracy}`);
     console.log(`cold load: ${(total / 1e6).toFixed(2)} MB`);
+
+    // A newcomer's first act may be to correct the net: "Train on it" with no
+    // run yet fetches what teaching needs (the test digits it is checked with,
+    // a few training blocks it mixes in), then teaches.
+    await drawDigit(page, s.pad_rect);
+    await waitFor('a guess for the 7', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
+    await page.keyboard.type('7');
+    await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
+    const before = requests.length;
+    await click(page, (await state(page)).buttons.teach);
+    const taught = await waitFor('the first visit\'s teaching report', 120, async () => {
+      const t = await state(page);
+      return t.teach.count > 0 && t;
+    });
+    const lesson = taught.teach.last;
+    const trainBlocks = requests.slice(before).filter((r) => r.url.includes('/train/samples')).length;
+    check('"Train on it" on a first visit fetches what it needs and teaches', lesson.taught &&
+      (lesson.restored || (lesson.read_right && taught.prediction === 7)) && trainBlocks <= 3,
+      `${lesson.message}; ${trainBlocks} training blocks fetched`);
   } finally {
     await context.close();
   }
@@ -619,6 +638,9 @@ async function isolatedRun(browser, server) {
       `(was ${before.training.epoch.toFixed(2)})`);
     await clickUntil(page, 'stop', 'the run to stop', (t) => t.training.state === 'stopped');
 
+    // Nothing left to keep (the stop's last evaluation in, the session saved):
+    // after the push, only the push itself can make the session change.
+    await waitFor('the stopped run kept', 60, async () => (await state(page)).session.saved_age_s > 6);
     const beforePush = await getJson(`${server.base}/api/models/default/versions`);
     const versionsBefore = beforePush.status === 200 ? beforePush.body.versions.length : 0;
     if (!(await state(page)).panels.sync.shown) throw new Error('the sync panel is not on screen');
@@ -632,6 +654,18 @@ async function isolatedRun(browser, server) {
     // Other people's handwriting through the browser's pad, with the mouse.
     await replayDrawnDigits(page, server.base, pushed.model.version, [0, 0.5], 'mouse');
 
+    // A push changes no weights, yet the kept session must learn the server
+    // version: after a reload the app still knows where its weights came
+    // from, or its next push would go out without If-Match and overwrite a
+    // newer version unseen (the conflict below).
+    await page.reload();
+    await appReady(page);
+    await waitFor('the offer to continue after the push', 15, async () => (await state(page)).session.offered);
+    const remembered = await clickUntil(page, 'session_continue', 'the session continued', (t) => t.session.restored);
+    check('after a push and a reload the app knows its weights are the pushed version',
+      remembered.model.version === pushed.model.version && !remembered.model.changed,
+      `v${remembered.model.version}, changed ${remembered.model.changed} (pushed v${pushed.model.version})`);
+
     // "Train on it" with the 7's true label: checked on held-out test digits,
     // reported before and after; the model then differs from the pushed version.
     // The pad was emptied by the reload: the 7 is drawn again.
@@ -641,7 +675,7 @@ async function isolatedRun(browser, server) {
     await page.keyboard.type('7');
     await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
     const teachings = (await state(page)).teach.count;
-    // Teaching evaluates 2000 test digits twice: longer than clickUntil waits.
+    // Teaching evaluates 5000 test digits twice: longer than clickUntil waits.
     await click(page, (await state(page)).buttons.teach);
     const taught = await waitFor('the teaching report', 120, async () => {
       const t = await state(page);
