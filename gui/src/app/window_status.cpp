@@ -32,10 +32,10 @@ std::vector<Item> status_items(const AppState& app) {
   items.push_back({app.data.source});
   if (app.data.cache && app.http) {
     const std::size_t size = app.data.cache->size(), capacity = std::max<std::size_t>(1, app.data.cache->capacity());
-    if (app.data.fed.training_started)
+    if (app.data.fed.training_started || app.data.fed.teaching_asked)
       items.push_back({"training data " + std::to_string(size) + "/" + std::to_string(capacity), {}, float(size) / capacity});
     else
-      items.push_back({"training data: fetched when training starts", {0.6f, 0.6f, 0.6f, 1}});
+      items.push_back({"training data: fetched when you train or teach", {0.6f, 0.6f, 0.6f, 1}});
     if (app.data.test_loading.size() > 0)
       items.push_back({"test set " + std::to_string(app.data.test_loading.size()) + "/" + std::to_string(app.data.test_size)});
   }
