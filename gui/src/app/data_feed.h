@@ -2,8 +2,8 @@
 // digits for the gallery at start; the training cache from the first run on
 // (random binary blocks, replenished as training consumes them, see
 // logic/feed_plan.h); the whole test split when an evaluation or a teaching
-// needs it (a run, Evaluate, "Train on it"). A failed fetch backs off and retries; training goes on
-// from what the cache holds.
+// needs it (a run, Evaluate, "Train on it"). A failed fetch backs off and
+// retries; training goes on from what the cache holds.
 #pragma once
 #include "app/app_state.h"
 

@@ -2,10 +2,10 @@
 // first run starts (a first visit downloads no training set), then enough
 // blocks to fill the cache, then one fresh sample for every kReusePerSample
 // trained. "Train on it" before any run fetches only the samples teaching
-// mixes into its batches. Only samples trained here count: weights that arrive with a
-// large samples_seen (a pulled or restored model) ask for nothing. So a
-// 10-epoch run on MNIST fetches 16,384 + 600,000 / 8 samples, about 1.5
-// times the training set. Pure arithmetic, unit-tested.
+// mixes into its batches. Only samples trained here count: weights that
+// arrive with a large samples_seen (a pulled or restored model) ask for
+// nothing. So a 10-epoch run on MNIST fetches 16,384 + 600,000 / 8 samples,
+// about 1.5 times the training set. Pure arithmetic, unit-tested.
 #pragma once
 #include <cstddef>
 #include <cstdint>
