@@ -6,7 +6,8 @@
 // (headless, WebGL 2 on SwiftShader), and checks what a user would see and do:
 // - a cold first load (empty cache) transfers at most 3 MB before any user
 //   action, fetches no training data, and shows the pulled model's recorded
-//   accuracy;
+//   accuracy; "Train on it" there, before any run, fetches what it needs
+//   (the test set, at most three training blocks) and teaches;
 // - at 1280x800, 390x844 (a touch phone), 800x600 and 1920x1080 every
 //   panel lies inside the window or behind a tab that does, each tab shows
 //   its panel, touch targets are at least 40 px, and a 7 drawn with a finger
@@ -23,10 +24,11 @@
 //   run goes on with its curves;
 // - a click on Push creates a new version on the server; twenty drawings of
 //   test/data/drawn_digits.json replayed with the mouse are read by that
-//   version as digitlab-cli reads their strokes; "Train on it" reports
-//   before/after accuracy and the personal set survives a reload; a server job makes
-//   a newer one, so the next push is a visible conflict that "Push anyway"
-//   resolves.
+//   version as digitlab-cli reads their strokes (drawing by drawing); after
+//   a reload the app knows its weights are that version; "Train on it"
+//   reports before/after accuracy and the personal set survives a reload; a
+//   server job makes a newer one, so the next push is a visible conflict
+//   that "Push anyway" resolves.
 // Then the same page served without COOP/COEP (a tiny static server here,
 // proxying /api) must still run, training in main-loop slices. Last, the
 // server is stopped: the page says so and training goes on from its cache.
