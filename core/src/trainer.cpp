@@ -444,7 +444,7 @@ struct Trainer::Impl {
                                        TeachSettings{}, config.seed + 7919 * ++teachings, teach_memory.accuracy);
     if (report.taught) {
       if (teach_memory.baseline < 0) teach_memory.baseline = report.baseline;
-      teach_memory.accuracy = report.restored ? report.accuracy_before : report.accuracy_after;
+      teach_memory.accuracy = report.accuracy_kept();
     }
     if (report.taught && !report.restored) {
       learner.model().params = std::move(taught.params);  // a run's optimizer state carries on

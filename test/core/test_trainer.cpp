@@ -233,7 +233,7 @@ TEST_CASE("teaching a drawing reports before and after, keeps it in the personal
   CHECK(p->personal->front().label == label);
   // The next teaching starts from what this one measured (the same
   // weights: no second evaluation of the slice)...
-  const double known = r.restored ? r.accuracy_before : r.accuracy_after;
+  const double known = r.accuracy_kept();
   Image28 other{};
   image_to_unit(test->image(2), other.data());
   trainer.teach(other, test->labels[2]);
@@ -249,7 +249,7 @@ TEST_CASE("teaching a drawing reports before and after, keeps it in the personal
   trainer.step(5);
   REQUIRE(wait_for([&] { return trainer.progress()->samples_seen == seen + 5 * 64; }));
   const double now = evaluate(trainer.snapshot()->file.model, validation_slice(*small_test())).accuracy;
-  CHECK(now != (second.restored ? second.accuracy_before : second.accuracy_after));  // the steps changed it
+  CHECK(now != second.accuracy_kept());  // the steps changed it
   trainer.teach(other, test->labels[2]);
   REQUIRE(wait_for([&] { return trainer.progress()->teachings == 3; }));
   CHECK(trainer.progress()->last_teach->accuracy_before == now);

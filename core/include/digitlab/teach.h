@@ -52,6 +52,8 @@ struct TeachReport {
   int steps = 0;
   std::string message;  // one plain sentence for the person
   bool read_right_after() const { return guess_after == label; }
+  // Validation accuracy of the weights the model holds now (the previous ones when restored).
+  double accuracy_kept() const { return restored ? accuracy_before : accuracy_after; }
 };
 
 // Teaches model that `drawing` is `label`. personal: the person's earlier
