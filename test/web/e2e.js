@@ -330,7 +330,6 @@ function drawnDigits(fractions) {
   return { set, picked };
 }
 
-// How many of `drawings` digitlab-cli reads right with the weights in `file`.
 // Which of the drawings digitlab-cli reads right with a weights file: one
 // run per drawing, so the browser can be compared drawing by drawing.
 async function nativeReadsRight(dir, file, set, drawings) {
@@ -392,6 +391,23 @@ async function replayDrawnDigits(page, base, version, fractions, by) {
 const inside = (r, w, h) => r.width > 0 && r.height > 0 && r.x >= -0.5 && r.y >= -0.5 &&
   r.x + r.width <= w + 0.5 && r.y + r.height <= h + 0.5;
 
+// Draws a 7 on the pad, picks 7 as its true label and presses "Train on
+// it"; returns the state once the report is in. Teaching evaluates 5000
+// test digits (twice the first time), and a first visit fetches them first:
+// longer than clickUntil waits.
+async function teachSeven(page) {
+  await drawDigit(page, (await state(page)).pad_rect);
+  await waitFor('a guess for the 7 to teach', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
+  await page.keyboard.type('7');
+  await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
+  const teachings = (await state(page)).teach.count;
+  await click(page, (await state(page)).buttons.teach);
+  return waitFor('the teaching report', 120, async () => {
+    const t = await state(page);
+    return t.teach.count > teachings && t;
+  });
+}
+
 // A first visit with an empty cache: what crosses the wire before the user
 // does anything, counted by the browser (headers and compressed bodies).
 async function coldLoadRun(browser, server) {
@@ -436,16 +452,8 @@ async function coldLoadRun(browser, server) {
     // A newcomer's first act may be to correct the net: "Train on it" with no
     // run yet fetches what teaching needs (the test digits it is checked with,
     // a few training blocks it mixes in), then teaches.
-    await drawDigit(page, s.pad_rect);
-    await waitFor('a guess for the 7', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
-    await page.keyboard.type('7');
-    await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
     const before = requests.length;
-    await click(page, (await state(page)).buttons.teach);
-    const taught = await waitFor('the first visit\'s teaching report', 120, async () => {
-      const t = await state(page);
-      return t.teach.count > 0 && t;
-    });
+    const taught = await teachSeven(page);
     const lesson = taught.teach.last;
     const trainBlocks = requests.slice(before).filter((r) => r.url.includes('/train/samples')).length;
     check('"Train on it" on a first visit fetches what it needs and teaches', lesson.taught &&
@@ -672,17 +680,7 @@ async function isolatedRun(browser, server) {
     // reported before and after; the model then differs from the pushed version.
     // The pad was emptied by the reload: the 7 is drawn again.
     await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
-    await drawDigit(page, (await state(page)).pad_rect);
-    await waitFor('a guess for the 7 to teach', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
-    await page.keyboard.type('7');
-    await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
-    const teachings = (await state(page)).teach.count;
-    // Teaching evaluates 5000 test digits twice: longer than clickUntil waits.
-    await click(page, (await state(page)).buttons.teach);
-    const taught = await waitFor('the teaching report', 120, async () => {
-      const t = await state(page);
-      return t.teach.count > teachings && t;
-    });
+    const taught = await teachSeven(page);
     const lesson = taught.teach.last;
     check('"Train on it" reports accuracy before and after, never falling more than 0.5 points', lesson.taught &&
       lesson.accuracy_before > 0.8 && (lesson.restored || lesson.accuracy_after >= lesson.accuracy_before - 0.005),
