@@ -3,12 +3,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -132,51 +134,214 @@ class ConnectionStream final : public httplib::Stream {
   std::size_t offset_ = 0;
 };
 
-enum class Head { complete, closed, too_large, too_slow };
+enum class Head { complete, incomplete, too_large };
 
-// Waits until the unread bytes hold a whole request head (request line and
-// headers up to the blank line), within the limits. Polls in short slices so
-// a stop is noticed at once.
-Head read_request_head(ConnectionStream& stream, const ConnectionLimits& limits, const std::atomic<bool>& stopping) {
-  const auto slice = [&](int ms) { return std::min(ms, 100); };
-  // The wait for the next request's first byte (keep-alive).
-  for (int waited = 0; stream.buffered() == 0; waited += 100) {
-    if (stopping || waited >= limits.keep_alive_ms) return Head::closed;
-    const int ready = stream.wait_readable(slice(limits.keep_alive_ms - waited));
-    if (ready < 0) return Head::closed;
-    if (ready > 0 && stream.receive() <= 0) return Head::closed;
-  }
-  const auto deadline = Clock::now() + std::chrono::milliseconds(limits.header_deadline_ms);
-  std::size_t scanned = 0;  // bytes already searched for the blank line
-  while (true) {
-    const std::string_view unread(stream.unread(), stream.buffered());
-    const auto end = unread.find("\r\n\r\n", scanned >= 3 ? scanned - 3 : 0);
-    const std::size_t head_bytes = end == std::string_view::npos ? unread.size() : end + 4;
-    std::size_t lines = 0;
-    for (std::size_t i = 0; i < std::min(head_bytes, unread.size()); ++i) lines += unread[i] == '\n';
-    if (head_bytes > limits.max_header_bytes || lines > limits.max_header_lines + 2) return Head::too_large;
-    if (end != std::string_view::npos) return Head::complete;
-    scanned = unread.size();
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (stopping) return Head::closed;
-    if (left <= 0) return Head::too_slow;
-    const int ready = stream.wait_readable(slice(static_cast<int>(left)));
-    if (ready < 0) return Head::closed;
-    if (ready > 0 && stream.receive() <= 0) return Head::closed;
-  }
-}
-
-void write_error(ConnectionStream& stream, int status, const char* reason, const std::string& body) {
-  const std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                           "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) +
-                           "\r\nCross-Origin-Opener-Policy: same-origin\r\n"
-                           "Cross-Origin-Embedder-Policy: require-corp\r\n\r\n";
-  stream.write(head.data(), head.size());
-  stream.write(body.data(), body.size());
+// An answer the connection handling gives itself, written without waiting:
+// the waiting thread must never block on a client that does not read (an
+// answer this small fits an unused socket buffer).
+void write_error(socket_t sock, int status, const char* reason, const std::string& body) {
+  const std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+                             "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
+                             std::to_string(body.size()) +
+                             "\r\nCross-Origin-Opener-Policy: same-origin\r\n"
+                             "Cross-Origin-Embedder-Policy: require-corp\r\n\r\n" +
+                             body;
+  ::send(sock, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 }  // namespace
+
+struct HttpServer::Connection {
+  explicit Connection(socket_t sock) : stream(sock) {}
+  ConnectionStream stream;
+  Clock::time_point waiting_since;  // given to the waiter: the keep-alive wait counts from here
+  Clock::time_point head_since;     // the first byte of the head being read
+  bool ended = false;               // the client closed, or reading failed
+  // The unread bytes searched for the head's blank line so far, and the
+  // line ends among them: each byte is looked at once, however slowly the
+  // head trickles in.
+  std::size_t scanned = 0, lines = 0;
+  std::size_t head_bytes = 0;  // the complete head's length, blank line included
+
+  // Whether the unread bytes begin with a whole request head, within the limits.
+  Head scan_head(const ConnectionLimits& limits) {
+    const std::string_view unread(stream.unread(), stream.buffered());
+    const std::size_t end = unread.find("\r\n\r\n", scanned >= 3 ? scanned - 3 : 0);
+    const std::size_t head_end = end == std::string_view::npos ? unread.size() : end + 4;
+    for (std::size_t i = scanned; i < head_end; ++i) lines += unread[i] == '\n';
+    scanned = head_end;
+    if (head_end > limits.max_header_bytes || lines > limits.max_header_lines + 2) return Head::too_large;
+    if (end == std::string_view::npos) return Head::incomplete;
+    head_bytes = head_end;
+    return Head::complete;
+  }
+};
+
+// One thread that every connection waits in while it has no complete request
+// head: a new connection, an idle keep-alive one, one whose head trickles in.
+// It polls them all, answers 408 and 431 itself, and hands a connection to a
+// worker only once its head is complete, so slow or idle clients cost a
+// socket and a small buffer each, never a thread.
+class HttpServer::Waiter {
+ public:
+  explicit Waiter(HttpServer& server) : server_(server), wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Waiter() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopped_ = true;
+    }
+    wake();
+    thread_.join();
+    ::close(wake_fd_);
+  }
+
+  // A connection waits for its next request (the first, or after an answer).
+  void add(std::shared_ptr<Connection> connection) {
+    connection->waiting_since = Clock::now();
+    connection->head_since = connection->waiting_since;  // leftover bytes of a pipelined request
+    connection->scanned = connection->lines = connection->head_bytes = 0;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!stopped_) {
+        arrived_.push_back(std::move(connection));
+        connection = nullptr;
+      }
+    }
+    if (connection) return server_.close_connection(*connection);
+    wake();
+  }
+
+  // Makes the thread look at its connections again (a stop began).
+  void wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  }
+
+ private:
+  void run() {
+    std::vector<std::shared_ptr<Connection>> waiting;
+    std::vector<pollfd> polled;
+    while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (stopped_) break;
+        for (auto& c : arrived_) waiting.push_back(std::move(c));
+        arrived_.clear();
+      }
+      const Clock::time_point now = Clock::now();
+      Clock::time_point next_deadline = now + std::chrono::seconds(1);
+      std::size_t kept = 0;
+      for (auto& c : waiting) {
+        const std::optional<Clock::time_point> deadline = judge(c, now);
+        if (!deadline) continue;  // handed to a worker, or closed
+        next_deadline = std::min(next_deadline, *deadline);
+        waiting[kept++] = std::move(c);
+      }
+      waiting.resize(kept);
+      while (waiting.size() > server_.limits_.max_waiting) {
+        const auto oldest = std::min_element(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
+          return a->waiting_since < b->waiting_since;
+        });
+        server_.close_connection(**oldest);
+        waiting.erase(oldest);
+      }
+
+      polled.assign(1, pollfd{wake_fd_, POLLIN, 0});
+      for (const auto& c : waiting) polled.push_back(pollfd{c->stream.socket(), POLLIN, 0});
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline - now).count() + 1;
+      if (::poll(polled.data(), polled.size(), static_cast<int>(std::max<long long>(wait, 0))) < 0) continue;
+      if (polled[0].revents) {
+        std::uint64_t count;
+        [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+      }
+      for (std::size_t i = 0; i < waiting.size(); ++i) {
+        if (!polled[i + 1].revents) continue;
+        Connection& c = *waiting[i];
+        const bool was_idle = c.stream.buffered() == 0;
+        if (c.stream.receive() <= 0) c.ended = true;
+        else if (was_idle) c.head_since = Clock::now();
+      }
+    }
+    for (auto& c : waiting) server_.close_connection(*c);
+    for (auto& c : arrived_) server_.close_connection(*c);
+  }
+
+  // Hands `c` to a worker or closes it (nullopt), or says until when it may
+  // wait as it is.
+  std::optional<Clock::time_point> judge(const std::shared_ptr<Connection>& connection, Clock::time_point now) {
+    const ConnectionLimits& limits = server_.limits_;
+    Connection& c = *connection;
+    if (c.ended || server_.stopping_) {
+      server_.close_connection(c);
+      return std::nullopt;
+    }
+    if (c.stream.buffered() == 0) {  // waiting for a request's first byte
+      const Clock::time_point deadline = c.waiting_since + std::chrono::milliseconds(limits.keep_alive_ms);
+      if (now < deadline) return deadline;
+      server_.close_connection(c);
+      return std::nullopt;
+    }
+    switch (c.scan_head(limits)) {
+      case Head::complete:
+        server_.workers_->enqueue([this, connection] { server_.serve(connection); });
+        return std::nullopt;
+      case Head::too_large:
+        answer(c, 431, "Request Header Fields Too Large", "header_fields_too_large",
+               "a request head may hold at most " + std::to_string(limits.max_header_lines) + " header fields and " +
+                   std::to_string(limits.max_header_bytes) + " bytes");
+        return std::nullopt;
+      case Head::incomplete: break;
+    }
+    const Clock::time_point deadline = c.head_since + std::chrono::milliseconds(limits.header_deadline_ms);
+    if (now < deadline) return deadline;
+    answer(c, 408, "Request Timeout", "request_timeout",
+           "the request head did not arrive within " + std::to_string(limits.header_deadline_ms / 1000) + " s");
+    return std::nullopt;
+  }
+
+  // Answers 408 or 431 and closes.
+  void answer(Connection& c, int status, const char* reason, const std::string& code, const std::string& message) {
+    write_error(c.stream.socket(), status, reason, server_.error_body_(status, code, message));
+    server_.close_connection(c);
+  }
+
+  HttpServer& server_;
+  const int wake_fd_;
+  std::mutex mutex_;
+  bool stopped_ = false;
+  std::vector<std::shared_ptr<Connection>> arrived_;  // given since the thread last looked
+  std::thread thread_;
+};
+
+namespace {
+// httplib queues one task per accepted connection, run on the accepting
+// thread: it only hands the socket to the waiter.
+struct InlineTasks final : httplib::TaskQueue {
+  void enqueue(std::function<void()> task) override { task(); }
+  void shutdown() override {}
+};
+}  // namespace
+
+HttpServer::HttpServer(ConnectionLimits limits, ErrorBody error_body)
+    : limits_(limits),
+      error_body_(std::move(error_body)),
+      waiter_(std::make_unique<Waiter>(*this)),
+      workers_(std::make_unique<httplib::ThreadPool>(limits.workers)) {
+  new_task_queue = [] { return new InlineTasks; };
+  set_keep_alive_timeout(limits.keep_alive_ms / 1000);  // what httplib's Keep-Alive answer header says
+}
+
+HttpServer::~HttpServer() {
+  stopping_ = true;
+  {
+    std::lock_guard<std::mutex> lock(connections_mutex_);
+    for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
+  }
+  workers_->shutdown();  // the requests in hand finish; their connections close
+  waiter_.reset();       // closes the waiting ones
+}
 
 void HttpServer::close_after_response() { close_requested = true; }
 void HttpServer::keep_connection_open() { close_requested = false; }
@@ -200,6 +365,7 @@ void HttpServer::stop_serving() {
     std::lock_guard<std::mutex> lock(connections_mutex_);
     for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
   }
+  waiter_->wake();  // closes the waiting connections now
   // httplib stops writing a body from a content provider (the weights are
   // sent that way) once stop() has run: the answers in progress are finished
   // first, for at most kDrainMs, so none is cut short. No new request is
@@ -216,46 +382,33 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     connections_.insert(sock);
   }
   if (stopping_) ::shutdown(sock, SHUT_RD);  // accepted just as the stop came
-  serve_connection(sock);
+  waiter_->add(std::make_shared<Connection>(sock));
+  return true;
+}
+
+void HttpServer::serve(const std::shared_ptr<Connection>& connection) {
+  Connection& c = *connection;
+  empty_fields = empty_header_fields(std::string_view(c.stream.unread(), c.head_bytes - 2));
+  close_requested = false;
+  bool connection_closed = false;
+  bool ok = false;
+  if (!stopping_) {
+    const Counted in_progress(requests_in_progress_);
+    ok = process_request(c.stream, false, connection_closed, nullptr);
+  }
+  if (!ok || connection_closed || close_requested || stopping_) return close_connection(c);
+  waiter_->add(connection);  // waits for the next request, which may be in its buffer already
+}
+
+void HttpServer::close_connection(Connection& connection) {
+  const socket_t sock = connection.stream.socket();
   {
     std::lock_guard<std::mutex> lock(connections_mutex_);
     connections_.erase(sock);
   }
   ::shutdown(sock, SHUT_RDWR);
   ::close(sock);
-  return true;
 }
 
-void HttpServer::serve_connection(socket_t sock) {
-  ConnectionStream stream(sock);
-  while (!stopping_) {
-    switch (read_request_head(stream, limits_, stopping_)) {
-      case Head::closed: return;
-      case Head::too_large:
-        write_error(stream, 431, "Request Header Fields Too Large",
-                    error_body_(431, "header_fields_too_large",
-                                "a request head may hold at most " + std::to_string(limits_.max_header_lines) +
-                                    " header fields and " + std::to_string(limits_.max_header_bytes) + " bytes"));
-        return;
-      case Head::too_slow:
-        write_error(stream, 408, "Request Timeout",
-                    error_body_(408, "request_timeout",
-                                "the request head did not arrive within " +
-                                    std::to_string(limits_.header_deadline_ms / 1000) + " s"));
-        return;
-      case Head::complete: break;
-    }
-    const std::string_view unread(stream.unread(), stream.buffered());
-    empty_fields = empty_header_fields(unread.substr(0, unread.find("\r\n\r\n") + 2));
-    close_requested = false;
-    bool connection_closed = false;
-    bool ok = false;
-    {
-      const Counted in_progress(requests_in_progress_);
-      ok = process_request(stream, false, connection_closed, nullptr);
-    }
-    if (!ok || connection_closed || close_requested) return;
-  }
-}
 
 }  // namespace digitlab::server

@@ -1,9 +1,12 @@
-// httplib's server with our own connection loop: request headers read under
-// limits and one deadline, pipelined requests answered in order, and a stop
-// that finishes in-flight requests without waiting for slow clients.
+// httplib's server with our own connection handling: connections wait for
+// their requests in one polling thread, and a worker thread is only spent on
+// a request whose head has fully arrived; heads are read under limits and one
+// deadline, pipelined requests are answered in order, and a stop finishes
+// in-flight requests without waiting for slow clients.
 #pragma once
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -12,24 +15,30 @@
 
 namespace digitlab::server {
 
-// What a request's headers may take. Debian's httplib is compiled with
-// fixed limits (8 KiB per line, no count, a 5 s timeout per read only), so
-// these are enforced here, before httplib parses anything.
+// What a connection may take. Debian's httplib is compiled with fixed limits
+// (8 KiB per line, no count, a 5 s timeout per read only), so these are
+// enforced here, before httplib parses anything.
 struct ConnectionLimits {
   std::size_t max_header_bytes = 64u << 10;  // request line + headers: 431 above
   std::size_t max_header_lines = 100;        // header fields: 431 above
   int header_deadline_ms = 10000;            // whole request head from its first byte: 408 after
-  int keep_alive_ms = 2000;                  // idle wait for the next request on a connection
+  int keep_alive_ms = 2000;                  // wait for a request's first byte, then the connection closes
+  std::size_t workers = 64;                  // threads handling requests (heads complete)
+  // Connections waiting for a request at once. Past it the one that has
+  // waited longest is closed: a client that sends its request promptly is
+  // never the one.
+  std::size_t max_waiting = 4096;
 };
 
 class HttpServer : public httplib::Server {
  public:
   // Renders a JSON error body (status, code, message) for answers the
-  // connection loop gives itself (408, 431), so they look like every other.
+  // connection handling gives itself (408, 431), so they look like every other.
   using ErrorBody = std::function<std::string(int status, const std::string& code, const std::string& message)>;
 
-  HttpServer(ConnectionLimits limits, ErrorBody error_body)
-      : limits_(limits), error_body_(std::move(error_body)) {}
+  HttpServer(ConnectionLimits limits, ErrorBody error_body);
+  // Finishes the requests being handled and closes every connection.
+  ~HttpServer() override;
 
   // Debian's libcpp-httplib is compiled with a listen backlog of 5: a burst of
   // new connections (a browser opens six at once; a load test opens 64)
@@ -57,16 +66,26 @@ class HttpServer : public httplib::Server {
   // Called on every response (post-routing): says Connection: close if so.
   static void mark_connection_close(httplib::Response& res);
 
+  struct Connection;  // a socket and the bytes read from it but not yet used
+
  private:
+  class Waiter;  // the thread connections wait for their next request in
+
+  // httplib's accept loop hands each new socket here; it goes to the waiter.
   bool process_and_close_socket(socket_t sock) override;
-  void serve_connection(socket_t sock);
+  // On a worker: answers the request whose head the waiter saw complete,
+  // then gives the connection back to the waiter (or closes it).
+  void serve(const std::shared_ptr<Connection>& connection);
+  void close_connection(Connection& connection);
 
   const ConnectionLimits limits_;
   const ErrorBody error_body_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> requests_in_progress_{0};
   std::mutex connections_mutex_;
-  std::set<socket_t> connections_;
+  std::set<socket_t> connections_;  // every open connection, waiting or served
+  std::unique_ptr<Waiter> waiter_;
+  std::unique_ptr<httplib::ThreadPool> workers_;
 };
 
 }  // namespace digitlab::server

@@ -46,7 +46,8 @@ std::optional<ServerOptions> parse_options(int argc, const char* const* argv) {
   app.add_option("--max-body", o.max_body, "largest request body in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t(1), std::size_t(1) << 40));
-  app.add_option("--threads", o.threads, "HTTP worker threads; one per open connection")
+  app.add_option("--threads", o.threads,
+                 "HTTP worker threads: requests handled at once (connections waiting for a request take none)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t(1), std::size_t(4096)));
   app.add_option("--max-jobs", o.max_jobs, "training jobs this server runs at once")

@@ -79,18 +79,26 @@ std::string read_body(const httplib::Request& req, const httplib::ContentReader&
     HttpServer::keep_connection_open();
     return {};
   }
+  static Slots readers(kConcurrentBodies);
+  const Slots::Lease turn(readers, std::chrono::milliseconds(0), "receiving other request bodies");
   std::string body;
   bool too_large = false, too_slow = false;
-  const auto deadline = std::chrono::steady_clock::now() + kBodyDeadline;
+  const auto start = std::chrono::steady_clock::now();
   const bool complete = reader([&](const char* data, std::size_t size) {
     if (body.size() + size > max_bytes) return !(too_large = true);
-    if (std::chrono::steady_clock::now() > deadline) return !(too_slow = true);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    const double owed = (elapsed - kBodyGrace).count() * kMinBodyRate;  // bytes due by now
+    if (elapsed > kBodyDeadline || static_cast<double>(body.size() + size) < owed) return !(too_slow = true);
     body.append(data, size);
     return true;
   });
   if (too_large)
     refuse(413, "payload_too_large", "the body is larger than this route's limit of " + std::to_string(max_bytes) + " bytes");
-  if (too_slow) refuse(408, "request_timeout", "the body did not arrive within " + std::to_string(kBodyDeadline.count()) + " s");
+  if (too_slow)
+    refuse(408, "request_timeout",
+           "the body came too slowly: it must arrive within " + std::to_string(kBodyDeadline.count()) +
+               " s and, after " + std::to_string(kBodyGrace.count()) + " s, at " +
+               std::to_string(int(kMinBodyRate / 1024)) + " KiB/s or more");
   if (!complete) refuse(400, "bad_request", "the body ended early or its chunked encoding is malformed");
   HttpServer::keep_connection_open();
   return body;

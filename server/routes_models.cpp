@@ -42,7 +42,7 @@ WeightsFormat upload_format(const httplib::Request& req) {
                  "weights need Content-Type application/json or application/octet-stream, got '" + type + "'");
 }
 
-// Weights uploads read and parsed at once (each may hold ~4x its body), and
+// Weights uploads parsed at once (each may hold ~3x its body more), and
 // JSON renders running at once (CPU); how long a request waits for a slot.
 constexpr std::size_t kConcurrentUploads = 2;
 constexpr std::size_t kConcurrentRenders = 2;
@@ -149,10 +149,12 @@ void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& 
     const WriteCondition condition = write_condition(req);
     const WeightsFormat format = upload_format(req);
     NewVersion new_version;
+    // Read before the parsing slot is taken: a client that sends its body
+    // slowly must not keep other uploads waiting for one.
+    std::string body = read_body(req, reader, max_body);
     {
-      // Reading and parsing hold up to ~4x the body: bounded in number.
+      // Parsing holds up to ~3x the body more: bounded in number.
       Slots::Lease lease(uploads, kUploadPatience, "parsing other uploads");
-      std::string body = read_body(req, reader, max_body);
       ModelFile model = parse_uploaded_weights(body, format);
       std::string().swap(body);  // the text goes before the binary form is built
       new_version = make_new_version(model, format_name(format));

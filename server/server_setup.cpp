@@ -53,6 +53,7 @@ void answer_exception(httplib::Response& res, std::exception_ptr error) {
 std::unique_ptr<HttpServer> make_http_server(const ServerOptions& options) {
   ConnectionLimits limits;
   limits.header_deadline_ms = static_cast<int>(options.header_timeout * 1000);
+  limits.workers = options.threads;
   return std::make_unique<HttpServer>(limits, [](int status, const std::string& code, const std::string& message) {
     httplib::Response res;
     set_error(res, status, code, message);
@@ -61,16 +62,9 @@ std::unique_ptr<HttpServer> make_http_server(const ServerOptions& options) {
 }
 
 void configure_server(HttpServer& server, const ServerParts& parts, const ServerOptions& options) {
-  // httplib serves each open connection on one pool thread until it closes,
-  // so the pool bounds the number of keep-alive clients served at once.
-  const std::size_t threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // Closing a busy connection every few requests only makes the client
   // reconnect: keep it for as long as it stays busy.
   server.set_keep_alive_max_count(1000000);
-  // An idle keep-alive connection holds its thread (and delays shutdown) until
-  // this runs out; reconnecting costs little.
-  server.set_keep_alive_timeout(2);
   server.set_tcp_nodelay(true);  // small responses leave at once, not after a delayed ACK
   server.set_payload_max_length(options.max_body);
 

@@ -439,3 +439,79 @@ TEST_CASE("12: the SQLite connection pool stays bounded under concurrent request
   INFO("most database file descriptors seen: " << most);
   CHECK(most <= 2 * 8 + 1);
 }
+
+TEST_CASE("13: hundreds of slow or idle connections do not delay a prompt request", "[hostile]") {
+  // Four workers, and 300 connections whose heads trickle in beside 100
+  // that never send a byte: a worker is spent only on a complete head, so a
+  // client that sends its request at once is answered at once.
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start({"--threads", "4", "--header-timeout", "3"});
+  std::vector<std::unique_ptr<Raw>> slow, idle;
+  for (int i = 0; i < 300; ++i) {
+    slow.push_back(std::make_unique<Raw>(server.port()));
+    REQUIRE(slow.back()->send_all("GET /api/health HTTP/1.1\r\n"));
+  }
+  for (int i = 0; i < 100; ++i) idle.push_back(std::make_unique<Raw>(server.port()));
+  std::atomic<bool> trickling{true};
+  std::thread trickle([&] {
+    while (trickling) {
+      for (auto& s : slow) s->send_all("X-Slow: 1\r\n");
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+  for (int round = 0; round < 3; ++round) {
+    const auto asked = Clock::now();
+    auto client = server.client();
+    client.set_read_timeout(10, 0);
+    const auto res = client.Get("/api/health");
+    const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
+    INFO("round " << round << ": a prompt request waited " << waited << " s");
+    CHECK((res && res->status == 200));
+    CHECK(waited < 1.0);
+  }
+  // The tricklers are still cut off at their deadline, with 408.
+  const std::string cut = slow.back()->read_for(std::chrono::seconds(6));
+  CHECK(status_of(cut) == 408);
+  trickling = false;
+  trickle.join();
+  CHECK(idle.front()->closed_within(std::chrono::seconds(1)));  // idle past the keep-alive wait
+}
+
+TEST_CASE("14: bodies sent slowly are cut off and cannot take every worker", "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start({"--threads", "12"});
+  // 20 uploads announce 1 MB and send a byte a second.
+  std::vector<std::unique_ptr<Raw>> slow;
+  for (int i = 0; i < 20; ++i) {
+    slow.push_back(std::make_unique<Raw>(server.port()));
+    const std::string head = put_head("slow" + std::to_string(i), "If-None-Match: *\r\nContent-Length: 1000000\r\n");
+    REQUIRE(slow.back()->send_all(head));
+  }
+  std::atomic<bool> trickling{true};
+  std::thread trickle([&] {
+    while (trickling) {
+      for (auto& s : slow) s->send_all("{");
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto asked = Clock::now();
+  CHECK(health_ok(server));
+  const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
+  INFO("a GET beside 20 trickled bodies waited " << waited << " s");
+  CHECK(waited < 1.0);
+  // Past the 8 bodies read at once: 503 at once, the worker freed.
+  const std::string refused = slow.back()->read_for(std::chrono::seconds(1));
+  CHECK(status_of(refused) == 503);
+  CHECK(refused.find("receiving other request bodies") != std::string::npos);
+  // The ones being read: 408 once they fall behind 16 KiB/s after 5 s.
+  const std::string cut = slow.front()->read_for(std::chrono::seconds(10));
+  CHECK(status_of(cut) == 408);
+  CHECK(cut.find("too slowly") != std::string::npos);
+  trickling = false;
+  trickle.join();
+  // Nothing was stored, and an upload sent at once is stored.
+  auto client = server.client();
+  CHECK(client.Get("/api/models/slow0/versions")->status == 404);
+  CHECK(put_json(client, "prompt", json_weights(small_model(1)))->status == 201);
+}
