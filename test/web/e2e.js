@@ -31,8 +31,9 @@
 //   that "Push anyway" resolves.
 // Then the same page served without COOP/COEP (a tiny static server here,
 // proxying /api) must still run, training in main-loop slices. Last, the
-// server is stopped: the page says so and training goes on from its cache.
-// Screenshots and the state JSON land in test-artifacts/.
+// server is stopped: the page says so and training goes on from its cache,
+// and "Train on it" on a page that had fetched nothing says why it waits
+// and can be cancelled. Screenshots and the state JSON land in test-artifacts/.
 //
 // Env: DIGITLAB_SERVER, DIGITLAB_CLI, DIGITLAB_WEB, DIGITLAB_DATA, ARTIFACTS,
 // CHROMIUM, DIGITLAB_BASE_URL, TRAIN_TIMEOUT_S (default 240), FRAME_P95_MS
@@ -395,13 +396,20 @@ const inside = (r, w, h) => r.width > 0 && r.height > 0 && r.x >= -0.5 && r.y >=
 // it"; returns the state once the report is in. Teaching evaluates 5000
 // test digits (twice the first time), and a first visit fetches them first:
 // longer than clickUntil waits.
-async function teachSeven(page) {
+// Draws a 7, gives it the true label 7 and presses "Train on it"; returns
+// the number of teachings before.
+async function askToTeachSeven(page) {
   await drawDigit(page, (await state(page)).pad_rect);
   await waitFor('a guess for the 7 to teach', 10, async () => { const t = await state(page); return t.prediction !== null && t; });
   await page.keyboard.type('7');
   await waitFor('the true label 7', 5, async () => { const t = await state(page); return t.teach.label === 7 && t; });
   const teachings = (await state(page)).teach.count;
   await click(page, (await state(page)).buttons.teach);
+  return teachings;
+}
+
+async function teachSeven(page) {
+  const teachings = await askToTeachSeven(page);
   return waitFor('the teaching report', 120, async () => {
     const t = await state(page);
     return t.teach.count > teachings && t;
@@ -802,10 +810,14 @@ async function plainHostRun(browser, server) {
   }
 }
 
-// The server goes away: the page says so and training goes on from the cache.
+// The server goes away: the page says so and training goes on from the
+// cache; a page that had fetched nothing yet cannot teach, says why, and
+// lets the person give up.
 async function lostServerRun(browser, server) {
   const { page, consoleLines, context } = await openApp(browser, server.base + '/');
+  const cold = await openApp(browser, server.base + '/');
   try {
+    await waitFor('the pulled model', 60, async () => (await state(cold.page)).model.version !== null);
     await startTraining(page);  // training data is fetched from now on
     await waitFor('a full cache', 90, async () => (await state(page)).data.cache_fill > 0.9);
     server.proc.kill();
@@ -820,9 +832,25 @@ async function lostServerRun(browser, server) {
       later.frame_ms.count > 100,
       `"${down.server.error}"; ${later.training.samples_seen - down.training.samples_seen} samples since`);
     await page.screenshot({ path: path.join(artifacts, 'web-server-lost.png') });
+
+    await askToTeachSeven(cold.page);
+    const stuck = await waitFor('"Train on it" to wait on the lost server', 30, async () => {
+      const t = await state(cold.page);
+      return t.teach.waiting && t.teach.pending && t.buttons.teach_cancel && t;
+    });
+    await cold.page.mouse.move(640, 790);  // off the button: its tooltip would cover the message
+    await sleep(500);
+    await cold.page.screenshot({ path: path.join(artifacts, 'web-teach-server-lost.png') });
+    const cancelled = await clickUntil(cold.page, 'teach_cancel', 'the teaching cancelled',
+      (t) => !t.teach.waiting && !t.teach.pending && t.buttons.teach);
+    check('"Train on it" with the server gone says why it waits, and can be cancelled',
+      stuck.data.test_samples === 0 && !stuck.server.reachable && cancelled.teach.count === stuck.teach.count,
+      `"${stuck.server.error}"; cancelled: ${cancelled.messages.slice(-1)[0]}`);
   } finally {
-    fs.appendFileSync(path.join(artifacts, 'web-console.log'), '\n--- lost server ---\n' + consoleLines.join('\n'));
+    fs.appendFileSync(path.join(artifacts, 'web-console.log'), '\n--- lost server ---\n' + consoleLines.join('\n') +
+      '\n--- lost server, cold page ---\n' + cold.consoleLines.join('\n'));
     await context.close();
+    await cold.context.close();
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "app/data_feed.h"
 #include "app/prediction.h"
 #include "app/session.h"
 
@@ -19,6 +20,7 @@ StatusReport make_report(const AppState& app) {
   }
   r.unsure = reading.unsure;
   r.teach_label = app.pad.teach_label;
+  r.teach_waiting = teach_waiting(app);
   r.pad_rect = app.pad.rect;
   r.buttons = app.clickables;
   const Layout& l = app.layout;
@@ -59,6 +61,7 @@ StatusReport make_report(const AppState& app) {
     r.trainer_message = p->message;
     if (p->last_teach) r.teach = *p->last_teach;
     r.teachings = p->teachings;
+    r.teach_pending = app.pad.teach_asked > p->teachings;
     r.personal_set = p->personal ? p->personal->size() : 0;
   }
   r.threaded = app.threaded;

@@ -127,6 +127,14 @@ void teach_when_ready(AppState& app, const Image28& image, int label) {
   app.data.teach_when_loaded = LabelledDrawing{image, label};
 }
 
+bool teach_waiting(const AppState& app) { return app.data.teach_when_loaded.has_value(); }
+
+void cancel_teach_wait(AppState& app) {
+  app.data.teach_when_loaded.reset();
+  app.pad.teach_asked = app.progress ? app.progress->teachings : 0;
+  app.log.add("teaching cancelled: the digits it is checked with did not arrive");
+}
+
 const Dataset* gallery_digits(const AppState& app) {
   if (test_complete(app)) return app.data.test.get();
   return app.data.gallery.size() > 0 ? &app.data.gallery : nullptr;

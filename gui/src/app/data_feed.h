@@ -17,6 +17,10 @@ void evaluate_when_ready(AppState& app);
 // "Train on it": now, if the test set and some training samples are here
 // (always, without a server), else once they are; a first visit fetches them.
 void teach_when_ready(AppState& app, const Image28& image, int label);
+// Whether a "Train on it" waits for those fetches, and dropping it (the
+// person gave up on a server that does not answer).
+bool teach_waiting(const AppState& app);
+void cancel_teach_wait(AppState& app);
 // The test digits the gallery shows: the whole split once loaded, else the first few.
 const Dataset* gallery_digits(const AppState& app);
 

@@ -17,6 +17,8 @@ namespace digitlab::gui {
 // The look: DigitLab's colours (progress bars dark enough for white text,
 // >= 4.5:1), and finger-sized targets (>= 40 px tall) on a touch screen.
 void apply_style(bool touch);
+// Text for what needs the person's attention: untrained weights, a wait on the server.
+inline const ImVec4 kWarningText{1.0f, 0.6f, 0.3f, 1.0f};
 
 // A window pinned to a layout rectangle (the layout follows the display
 // size, so nothing overlaps). A panel behind a tab (an empty rectangle) is

@@ -98,6 +98,22 @@ void teach_result(const TeachReport& report) {
   ImGui::PopStyleColor();
 }
 
+// A first visit has neither the test digits nor training samples: fetched
+// when "Train on it" is pressed, a few seconds. While the server does not
+// answer, the fetches retry and the person may give up: "Cancel" beside
+// "Teaching...", the reason under it.
+void teach_data_wait(AppState& app) {
+  if (app.data.failures == 0) {
+    ImGui::TextDisabled("fetching the digits teaching is checked with...");
+    return;
+  }
+  ImGui::SameLine();
+  if (clickable(app, "teach_cancel", "Cancel")) cancel_teach_wait(app);
+  ImGui::PushStyleColor(ImGuiCol_Text, kWarningText);
+  ImGui::TextWrapped("cannot fetch the digits teaching is checked with (%s); retrying", app.sync.last_error.c_str());
+  ImGui::PopStyleColor();
+}
+
 void teach_controls(AppState& app) {
   PadView& pad = app.pad;
   const TrainerProgress& progress = *app.progress;
@@ -122,8 +138,9 @@ void teach_controls(AppState& app) {
     return std::string(text);
   }();
   item_tooltip(teach_help.c_str());
-  // A first visit has neither: fetched now, a few seconds.
-  if (app.data.teach_when_loaded) ImGui::TextDisabled("fetching the digits teaching is checked with...");
+  ImGui::EndDisabled();
+  if (teach_waiting(app)) teach_data_wait(app);
+  ImGui::BeginDisabled(!pad.input.ready() || teaching);
   // The personal set on a line of its own: the row fits a phone's panel.
   if (clickable(app, "personal_add", "Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
   item_tooltip("Keep this drawing: every training batch mixes in one drawing of your personal set.");
@@ -141,7 +158,7 @@ void teach_controls(AppState& app) {
 void model_line(AppState& app) {
   const bool trained = app.snapshot && app.snapshot->trained;
   if (!trained) {
-    ImGui::TextColored({1.0f, 0.6f, 0.3f, 1.0f}, "Untrained weights: guesses are random. Train or pull a model.");
+    ImGui::TextColored(kWarningText, "Untrained weights: guesses are random. Train or pull a model.");
     return;
   }
   const SyncState& s = app.sync;

@@ -61,7 +61,7 @@ void run_controls(AppState& app) {
   else ImGui::TextDisabled("%s, %s", to_string(p.state), where);
   if (p.starved) {
     ImGui::SameLine();
-    ImGui::TextColored({1, 0.6f, 0.3f, 1}, "waiting for data");
+    ImGui::TextColored(kWarningText, "waiting for data");
   }
 }
 

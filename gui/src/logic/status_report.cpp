@@ -71,7 +71,8 @@ std::string status_json(const StatusReport& r) {
              {"accuracy_after", t->accuracy_after},
              {"steps", t->steps},
              {"message", t->message}};
-  j["teach"] = {{"count", r.teachings}, {"label", r.teach_label}, {"last", teach}, {"personal_set", r.personal_set}};
+  j["teach"] = {{"count", r.teachings},       {"label", r.teach_label},       {"pending", r.teach_pending},
+                {"waiting", r.teach_waiting}, {"last", teach},                {"personal_set", r.personal_set}};
   j["data"] = {{"source", r.data_source},
                {"cache_size", r.cache_size},
                {"cache_capacity", r.cache_capacity},

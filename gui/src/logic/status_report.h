@@ -70,6 +70,8 @@ struct StatusReport {
   std::optional<digitlab::TeachReport> teach;
   std::uint64_t teachings = 0;
   int teach_label = 0;  // the true label "Train on it" will teach
+  bool teach_pending = false;  // "Train on it" pressed, its report not in yet
+  bool teach_waiting = false;  // of those, waiting for the data teaching needs
   std::size_t personal_set = 0;
 
   // Data.
