@@ -39,6 +39,7 @@ class HttpServer : public httplib::Server {
   HttpServer(ConnectionLimits limits, ErrorBody error_body);
   // Finishes the requests being handled and closes every connection.
   ~HttpServer() override;
+  const ConnectionLimits& limits() const { return limits_; }
 
   // Debian's libcpp-httplib is compiled with a listen backlog of 5: a burst of
   // new connections (a browser opens six at once; a load test opens 64)

@@ -2,6 +2,7 @@
 // API and the web app until SIGINT/SIGTERM, then stops cleanly: in-flight
 // requests finish, training jobs are cancelled, the store is closed.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -78,7 +79,18 @@ class StopOnSignal {
   std::thread thread_;
 };
 
+// Every connection is a file descriptor, those waiting for a request too:
+// allow as many as the system lets this process have (the soft limit is
+// often 1024, the hard one far more).
+void raise_open_file_limit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= files.rlim_max) return;
+  files.rlim_cur = files.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &files) != 0) log("cannot raise the open-file limit");
+}
+
 int run(const ServerOptions& options, const sigset_t& signals) {
+  raise_open_file_limit();
   DataCatalog data;
   for (const std::string& arg : options.data) {
     const DataSource source = parse_data_source(arg);
@@ -104,6 +116,8 @@ int run(const ServerOptions& options, const sigset_t& signals) {
 
   const std::unique_ptr<HttpServer> http = make_http_server(options);
   HttpServer& server = *http;
+  log(std::to_string(server.limits().workers) + " request workers; up to " +
+      std::to_string(server.limits().max_waiting) + " connections wait for a request");
   configure_server(server, ServerParts{data, store, weights_cache, jobs, site}, options);
   const int port = options.port == 0 ? server.bind_to_any_port(options.host)
                                      : (server.bind_to_port(options.host, options.port) ? options.port : -1);

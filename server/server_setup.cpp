@@ -1,5 +1,8 @@
 #include "server_setup.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "api_error.h"
@@ -50,10 +53,29 @@ void answer_exception(httplib::Response& res, std::exception_ptr error) {
 
 }  // namespace
 
+namespace {
+
+// How many connections may wait for a request. Each holds a file
+// descriptor: keep room under the process's limit for the workers'
+// connections and everything else (database, data files, the listening
+// socket), so a new connection can always be accepted; the waiter closes
+// the one that has waited longest to make room.
+std::size_t waiting_room(std::size_t workers) {
+  constexpr std::size_t kOtherFiles = 64;
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return ConnectionLimits{}.max_waiting;
+  const std::size_t open_files = files.rlim_cur;
+  const std::size_t room = open_files > workers + kOtherFiles + 16 ? open_files - workers - kOtherFiles : 16;
+  return std::min(ConnectionLimits{}.max_waiting, room);
+}
+
+}  // namespace
+
 std::unique_ptr<HttpServer> make_http_server(const ServerOptions& options) {
   ConnectionLimits limits;
   limits.header_deadline_ms = static_cast<int>(options.header_timeout * 1000);
   limits.workers = options.threads;
+  limits.max_waiting = waiting_room(options.threads);
   return std::make_unique<HttpServer>(limits, [](int status, const std::string& code, const std::string& message) {
     httplib::Response res;
     set_error(res, status, code, message);

@@ -54,8 +54,11 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ignored);
 }
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::string& log_path) : log_path_(log_path) {
-  std::vector<std::string> argv_strings = {DIGITLAB_SERVER_BIN, "--host", "127.0.0.1", "--port", "0"};
+ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::string& log_path,
+                             const std::vector<std::string>& launcher)
+    : log_path_(log_path) {
+  std::vector<std::string> argv_strings = launcher;
+  for (const char* arg : {DIGITLAB_SERVER_BIN, "--host", "127.0.0.1", "--port", "0"}) argv_strings.push_back(arg);
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
@@ -65,7 +68,7 @@ ServerProcess::ServerProcess(const std::vector<std::string>& args, const std::st
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawnp(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error(std::string("cannot start ") + argv[0]);
 
@@ -137,7 +140,7 @@ std::vector<std::string> Sandbox::args() const {
       "--db", dir_ / "state/models.db", "--web", dir_ / "web", "--data", std::string("mnist=") + DIGITLAB_TEST_MNIST};
 }
 
-ServerProcess& Sandbox::start(std::vector<std::string> extra_args) {
+ServerProcess& Sandbox::start(std::vector<std::string> extra_args, std::vector<std::string> launcher) {
   server_.reset();
   if (const char* cluster = std::getenv("DIGITLAB_TEST_CLUSTER"); cluster && *cluster) {
     // The [api] cases run against the test cluster's nginx, on a fresh
@@ -154,7 +157,7 @@ ServerProcess& Sandbox::start(std::vector<std::string> extra_args) {
   }
   std::vector<std::string> all = args();
   all.insert(all.end(), extra_args.begin(), extra_args.end());
-  server_ = std::make_unique<ServerProcess>(all, dir_ / ("server-" + std::to_string(starts_++) + ".log"));
+  server_ = std::make_unique<ServerProcess>(all, dir_ / ("server-" + std::to_string(starts_++) + ".log"), launcher);
   return *server_;
 }
 

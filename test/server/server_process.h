@@ -31,8 +31,10 @@ class TempDir {
 class ServerProcess {
  public:
   // Starts the server with `--host 127.0.0.1 --port 0` plus `args`, and waits
-  // until it logs the port it listens on. stderr goes to log_path.
-  ServerProcess(const std::vector<std::string>& args, const std::string& log_path);
+  // until it logs the port it listens on. stderr goes to log_path. A
+  // `launcher` runs the server (`prlimit --nofile=256 --`).
+  ServerProcess(const std::vector<std::string>& args, const std::string& log_path,
+                const std::vector<std::string>& launcher = {});
   // A server that runs already (the test cluster's nginx): not ours to stop.
   explicit ServerProcess(int port);
   ~ServerProcess();  // SIGKILL if still running
@@ -66,7 +68,7 @@ class Sandbox {
  public:
   Sandbox();
   std::vector<std::string> args() const;  // --db, --web, --data mnist=...
-  ServerProcess& start(std::vector<std::string> extra_args = {});
+  ServerProcess& start(std::vector<std::string> extra_args = {}, std::vector<std::string> launcher = {});
   ServerProcess& server() { return *server_; }
   const TempDir& dir() const { return dir_; }
 

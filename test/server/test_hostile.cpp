@@ -521,3 +521,29 @@ TEST_CASE("14: bodies sent slowly are cut off and cannot take every worker", "[h
   CHECK(client.Get("/api/models/slow0/versions")->status == 404);
   CHECK(put_json(client, "prompt", json_weights(small_model(1)))->status == 201);
 }
+
+TEST_CASE("15: at its open-file limit the server makes room for a prompt request", "[hostile]") {
+  // 256 files allowed, soft and hard: 400 connections whose heads trickle in
+  // would take them all, and a new connection could not be accepted until
+  // the header deadline freed some. The longest-waiting ones are closed
+  // instead, so a prompt request is answered at once.
+  Sandbox sandbox;
+  ServerProcess& server =
+      sandbox.start({"--threads", "4", "--header-timeout", "5"}, {"prlimit", "--nofile=256:256", "--"});
+  CHECK(server.log().find("up to 188 connections wait for a request") != std::string::npos);
+  std::vector<std::unique_ptr<Raw>> slow;
+  for (int i = 0; i < 400; ++i) {
+    slow.push_back(std::make_unique<Raw>(server.port()));
+    slow.back()->send_all("GET /api/health HTTP/1.1\r\n");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto asked = Clock::now();
+  auto client = server.client();
+  client.set_read_timeout(10, 0);
+  const auto res = client.Get("/api/health");
+  const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
+  INFO("a prompt request beside 400 slow ones, 256 files allowed, waited " << waited << " s");
+  CHECK((res && res->status == 200));
+  CHECK(waited < 1.0);
+  CHECK(slow.front()->closed_within(std::chrono::milliseconds(500)));  // made room for the others
+}
