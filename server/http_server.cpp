@@ -3,12 +3,16 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <linux/sockios.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -71,8 +75,9 @@ std::string address_text(const sockaddr_storage& addr, int& port) {
 
 // A connection's byte stream for all its requests. httplib's own stream
 // lives for one request and drops what it read ahead, which lost pipelined
-// requests; this one keeps unread bytes for the next request. Reads and
-// writes block up to the socket timeouts httplib set (5 s each).
+// requests; this one keeps unread bytes for the next request. Reads block
+// up to the socket timeout httplib set (5 s); writes wait for a slow client
+// as write() says.
 class ConnectionStream final : public httplib::Stream {
  public:
   explicit ConnectionStream(socket_t sock) : sock_(sock) {}
@@ -92,8 +97,38 @@ class ConnectionStream final : public httplib::Stream {
     offset_ += n;
     return static_cast<ssize_t>(n);
   }
+  // Sends what the socket takes now, waiting for room only as long as the
+  // client deserves: kSlowClientGrace of waiting, plus a second per
+  // kMinTransferRate bytes it has taken of this answer (sent less what
+  // still sits in the socket's queue). The time the server takes to make
+  // the answer does not count.
   ssize_t write(const char* ptr, std::size_t size) override {
-    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
+    while (true) {
+      const ssize_t n = ::send(sock_, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        if (n > 0) sent_ += static_cast<std::size_t>(n);
+        return n;
+      }
+      int queued = 0;
+      const std::size_t taken =
+          ::ioctl(sock_, SIOCOUTQ, &queued) == 0 && sent_ > std::size_t(queued) ? sent_ - std::size_t(queued) : 0;
+      const double allowed_s = static_cast<double>(kSlowClientGrace.count()) + taken / kMinTransferRate - send_waited_s_;
+      if (allowed_s <= 0) {
+        cut_off_ = true;
+        return -1;
+      }
+      const auto start = Clock::now();
+      pollfd p{sock_, POLLOUT, 0};
+      ::poll(&p, 1, static_cast<int>(std::ceil(std::min(allowed_s, 1.0) * 1000)));
+      send_waited_s_ += std::chrono::duration<double>(Clock::now() - start).count();
+    }
+  }
+  // Whether write() gave up on a client too slow to take its answer.
+  bool cut_off() const { return cut_off_; }
+  // Starts the slow-client clock of write() again, for the next answer.
+  void begin_answer() {
+    sent_ = 0;
+    send_waited_s_ = 0;
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     sockaddr_storage addr{};
@@ -132,6 +167,9 @@ class ConnectionStream final : public httplib::Stream {
   socket_t sock_;
   std::string buffer_;
   std::size_t offset_ = 0;
+  std::size_t sent_ = 0;        // of the answer being written
+  double send_waited_s_ = 0;    // waiting for the client to take it
+  bool cut_off_ = false;
 };
 
 enum class Head { complete, incomplete, too_large };
@@ -394,6 +432,7 @@ void HttpServer::serve(const std::shared_ptr<Connection>& connection) {
   bool ok = false;
   if (!stopping_) {
     const Counted in_progress(requests_in_progress_);
+    c.stream.begin_answer();
     ok = process_request(c.stream, false, connection_closed, nullptr);
   }
   if (!ok || connection_closed || close_requested || stopping_) return close_connection(c);
@@ -406,7 +445,14 @@ void HttpServer::close_connection(Connection& connection) {
     std::lock_guard<std::mutex> lock(connections_mutex_);
     connections_.erase(sock);
   }
-  ::shutdown(sock, SHUT_RDWR);
+  if (connection.stream.cut_off()) {
+    // Reset, not a FIN after the rest of the answer: the socket's queue (up
+    // to 4 MB) would otherwise still trickle out to the slow client.
+    const linger reset{1, 0};
+    ::setsockopt(sock, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  } else {
+    ::shutdown(sock, SHUT_RDWR);
+  }
   ::close(sock);
 }
 

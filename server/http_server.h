@@ -5,6 +5,7 @@
 // in-flight requests without waiting for slow clients.
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,13 @@ struct ConnectionLimits {
   // never the one.
   std::size_t max_waiting = 4096;
 };
+
+// A client must keep up: once a request body or an answer has kept the
+// server waiting kSlowClientGrace, it must have moved at kMinTransferRate on
+// average, else it is cut off. A client that sends or reads a byte now and
+// then would otherwise hold a worker for as long as it likes.
+constexpr std::chrono::seconds kSlowClientGrace{5};
+constexpr double kMinTransferRate = 16 * 1024;  // bytes per second: 128 kbit/s
 
 class HttpServer : public httplib::Server {
  public:

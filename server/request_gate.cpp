@@ -87,7 +87,7 @@ std::string read_body(const httplib::Request& req, const httplib::ContentReader&
   const bool complete = reader([&](const char* data, std::size_t size) {
     if (body.size() + size > max_bytes) return !(too_large = true);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    const double owed = (elapsed - kBodyGrace).count() * kMinBodyRate;  // bytes due by now
+    const double owed = (elapsed - kSlowClientGrace).count() * kMinTransferRate;  // bytes due by now
     if (elapsed > kBodyDeadline || static_cast<double>(body.size() + size) < owed) return !(too_slow = true);
     body.append(data, size);
     return true;
@@ -97,8 +97,8 @@ std::string read_body(const httplib::Request& req, const httplib::ContentReader&
   if (too_slow)
     refuse(408, "request_timeout",
            "the body came too slowly: it must arrive within " + std::to_string(kBodyDeadline.count()) +
-               " s and, after " + std::to_string(kBodyGrace.count()) + " s, at " +
-               std::to_string(int(kMinBodyRate / 1024)) + " KiB/s or more");
+               " s and, after " + std::to_string(kSlowClientGrace.count()) + " s, at " +
+               std::to_string(int(kMinTransferRate / 1024)) + " KiB/s or more");
   if (!complete) refuse(400, "bad_request", "the body ended early or its chunked encoding is malformed");
   HttpServer::keep_connection_open();
   return body;

@@ -32,17 +32,15 @@ void limit_ranges(const httplib::Request& req);
 
 // Reads a request's body through httplib's ContentReader in chunks, at most
 // max_bytes (413 past that, whatever the transfer encoding), within
-// kBodyDeadline and, after its first kBodyGrace, at kMinBodyRate on average
-// (408 otherwise: a body trickled in holds a worker thread for seconds, not
-// a minute). No Content-Length and no chunked encoding means an empty body:
+// kBodyDeadline and, after its first kSlowClientGrace, at kMinTransferRate
+// on average (http_server.h; 408 otherwise: a body trickled in holds a
+// worker thread for seconds, not a minute). No Content-Length and no chunked encoding means an empty body:
 // nothing is waited for.
 // At most kConcurrentBodies bodies are read at once (each holds a worker
 // thread and up to max_bytes of memory); one more gets 503 at once, since
 // waiting for a turn would hold a worker too, and clients that trickle
 // bodies in must not take every worker from the requests without one.
 constexpr std::chrono::seconds kBodyDeadline{60};
-constexpr std::chrono::seconds kBodyGrace{5};
-constexpr double kMinBodyRate = 16 * 1024;  // bytes per second: 128 kbit/s
 constexpr std::size_t kConcurrentBodies = 8;
 std::string read_body(const httplib::Request& req, const httplib::ContentReader& reader, std::size_t max_bytes);
 

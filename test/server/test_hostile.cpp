@@ -39,7 +39,10 @@ bool alive(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0 && kill(pid, 
 // A raw TCP connection to the server on loopback.
 class Raw {
  public:
-  explicit Raw(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  // receive_buffer > 0: a small socket buffer, as a client that reads
+  // slowly on purpose keeps (the server's sends then wait on its reading).
+  explicit Raw(int port, int receive_buffer = 0) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (receive_buffer > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -69,7 +72,7 @@ class Raw {
       if (left <= 0) break;
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
-      const ssize_t n = recv(fd_, buf, sizeof buf, 0);
+      const ssize_t n = recv(fd_, buf, std::min(sizeof buf, limit - out.size()), 0);
       if (n <= 0) break;
       out.append(buf, static_cast<std::size_t>(n));
     }
@@ -546,4 +549,35 @@ TEST_CASE("15: at its open-file limit the server makes room for a prompt request
   CHECK((res && res->status == 200));
   CHECK(waited < 1.0);
   CHECK(slow.front()->closed_within(std::chrono::milliseconds(500)));  // made room for the others
+}
+
+TEST_CASE("16: a client that takes an answer a trickle at a time is cut off", "[hostile]") {
+  // A 7.5 MB answer (more than the 4 MB a socket's send buffer takes) read
+  // 64 bytes every 100 ms would hold a worker for hours: each send makes a
+  // little progress, so no send timeout fires. Past kSlowClientGrace (5 s)
+  // of waiting, the client must have taken 16 KiB/s: it has not, and the
+  // server closes the connection.
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  {
+    auto client = server.client();
+    REQUIRE(put_binary(client, "big", binary_weights(small_model(1, {1024, 1024})))->status == 201);
+  }
+  Raw reader(server.port(), 4096);
+  REQUIRE(reader.send_all("GET /api/models/big/weights HTTP/1.1\r\nHost: x\r\nAccept: application/octet-stream\r\n"
+                          "Accept-Encoding: identity\r\n\r\n"));
+  const auto asked = Clock::now();
+  std::size_t taken = 0;
+  bool cut = false;
+  while (!cut && Clock::now() - asked < std::chrono::seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string piece = reader.read_for(std::chrono::milliseconds(10), 64);
+    taken += piece.size();
+    if (piece.empty()) cut = reader.closed_within(std::chrono::milliseconds(10));
+  }
+  const double after = std::chrono::duration<double>(Clock::now() - asked).count();
+  INFO("took " << taken << " bytes of a 7.5 MB answer in " << after << " s");
+  CHECK(cut);
+  CHECK(after < 15);
+  CHECK(health_ok(server));
 }
