@@ -34,8 +34,8 @@ void limit_ranges(const httplib::Request& req);
 // max_bytes (413 past that, whatever the transfer encoding), within
 // kBodyDeadline and, after its first kSlowClientGrace, at kMinTransferRate
 // on average (http_server.h; 408 otherwise: a body trickled in holds a
-// worker thread for seconds, not a minute). No Content-Length and no chunked encoding means an empty body:
-// nothing is waited for.
+// worker thread for seconds, not a minute). No Content-Length and no
+// chunked encoding means an empty body: nothing is waited for.
 // At most kConcurrentBodies bodies are read at once (each holds a worker
 // thread and up to max_bytes of memory); one more gets 503 at once, since
 // waiting for a turn would hold a worker too, and clients that trickle

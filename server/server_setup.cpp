@@ -51,10 +51,6 @@ void answer_exception(httplib::Response& res, std::exception_ptr error) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // How many connections may wait for a request. Each holds a file
 // descriptor: keep room under the process's limit for the workers'
 // connections and everything else (database, data files, the listening
