@@ -372,13 +372,15 @@ HttpServer::HttpServer(ConnectionLimits limits, ErrorBody error_body)
 }
 
 HttpServer::~HttpServer() {
-  stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(connections_mutex_);
-    for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
-  }
+  stop_reading();
   workers_->shutdown();  // the requests in hand finish; their connections close
   waiter_.reset();       // closes the waiting ones
+}
+
+void HttpServer::stop_reading() {
+  stopping_ = true;
+  std::lock_guard<std::mutex> lock(connections_mutex_);
+  for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
 }
 
 void HttpServer::close_after_response() { close_requested = true; }
@@ -398,11 +400,7 @@ void HttpServer::mark_connection_close(httplib::Response& res) {
 }
 
 void HttpServer::stop_serving() {
-  stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(connections_mutex_);
-    for (socket_t sock : connections_) ::shutdown(sock, SHUT_RD);
-  }
+  stop_reading();
   waiter_->wake();  // closes the waiting connections now
   // httplib stops writing a body from a content provider (the weights are
   // sent that way) once stop() has run: the answers in progress are finished

@@ -75,10 +75,9 @@ class HttpServer : public httplib::Server {
   // Called on every response (post-routing): says Connection: close if so.
   static void mark_connection_close(httplib::Response& res);
 
-  struct Connection;  // a socket and the bytes read from it but not yet used
-
  private:
-  class Waiter;  // the thread connections wait for their next request in
+  struct Connection;  // a socket and the bytes read from it but not yet used
+  class Waiter;       // the thread connections wait for their next request in
 
   // httplib's accept loop hands each new socket here; it goes to the waiter.
   bool process_and_close_socket(socket_t sock) override;
@@ -86,6 +85,9 @@ class HttpServer : public httplib::Server {
   // then gives the connection back to the waiter (or closes it).
   void serve(const std::shared_ptr<Connection>& connection);
   void close_connection(Connection& connection);
+  // Marks the server stopping and shuts every connection's reading side:
+  // waiting ones end, and none reads another request.
+  void stop_reading();
 
   const ConnectionLimits limits_;
   const ErrorBody error_body_;
