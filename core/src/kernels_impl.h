@@ -199,6 +199,38 @@ void few_rows(const GemmArgs& g) {
   }
 }
 
+// v folded to four lanes: lane l holds the sum of v's lanes l, l+4, l+8, ...
+template <int W>
+inline typename Vec<4>::type fold_to_four(typename Vec<W>::type v) {
+  if constexpr (W == 4) {
+    return v;
+  } else {
+    typename Vec<W / 2>::type low, high;
+    std::memcpy(&low, &v, sizeof low);
+    std::memcpy(&high, reinterpret_cast<const char*>(&v) + sizeof low, sizeof high);
+    return fold_to_four<W / 2>(low + high);
+  }
+}
+
+// Lane x of the result is the sum of v[x]'s lanes (x < N), 0 past N: the
+// sums of a dot tile, four vectors at a time by a transposing tree of
+// shuffles and adds, instead of W scalar adds per sum.
+template <int W, int N>
+inline typename Vec<W>::type lane_sums(const typename Vec<W>::type (&v)[N]) {
+  typedef typename Vec<4>::type V4;
+  static_assert((N + 3) / 4 * 4 <= W, "the sums fit in one vector");
+  float sums[W] = {};
+  for (int x0 = 0; x0 < N; x0 += 4) {
+    V4 q[4];
+    for (int x = 0; x < 4; ++x) q[x] = x0 + x < N ? fold_to_four<W>(v[x0 + x]) : splat<4>(0.0f);
+    // pairs: [a0+a2, b0+b2, a1+a3, b1+b3], then the four whole sums
+    const V4 ab = __builtin_shufflevector(q[0], q[1], 0, 4, 1, 5) + __builtin_shufflevector(q[0], q[1], 2, 6, 3, 7);
+    const V4 cd = __builtin_shufflevector(q[2], q[3], 0, 4, 1, 5) + __builtin_shufflevector(q[2], q[3], 2, 6, 3, 7);
+    store<4>(sums + x0, __builtin_shufflevector(ab, cd, 0, 1, 4, 5) + __builtin_shufflevector(ab, cd, 2, 3, 6, 7));
+  }
+  return load<W>(sums);
+}
+
 // A product whose operands both run along a long k: A rows contiguous
 // (a_cs = 1) and B transposed, as in a conv's weight gradient
 // dw[F, C*K*K] = dout[F, P] · columns[C*K*K, P]^T with P ~ 1000 positions.
@@ -231,13 +263,8 @@ void long_k_dots(const GemmArgs& g) {
       for (; p + W <= g.k; p += W) step(p, W);
       if (p < g.k) step(p, g.k - p);
       const int cols = std::min(NR, g.n - j);
-      for (int r = 0; r < MR && i + r < g.m; ++r) {
-        float lanes[NR][W], sums[W] = {};
-        for (int x = 0; x < NR; ++x) store<W>(lanes[x], acc[r][x]);
-        for (int x = 0; x < NR; ++x)
-          for (int l = 0; l < W; ++l) sums[x] += lanes[x][l];
-        finish<W>(g, i + r, j, cols, g.beta, Pass{true, true}, load<W>(sums));
-      }
+      for (int r = 0; r < MR && i + r < g.m; ++r)
+        finish<W>(g, i + r, j, cols, g.beta, Pass{true, true}, lane_sums<W, NR>(acc[r]));
     }
   }
 }
@@ -277,6 +304,21 @@ void gemm_blocked(const GemmArgs& g) {
       else if (NV >= 2 && vectors == 1) strip<W, MR, 1>(g, j, cols, k0, kc, a_pack.data(), b_pack.data(), pass);
       else if constexpr (NV >= 3) strip<W, MR, 2>(g, j, cols, k0, kc, a_pack.data(), b_pack.data(), pass);
     }
+  }
+}
+
+// Plain loops that each instruction set's build vectorises: src is read
+// unconditionally, so the select is a blend, not a branch.
+inline void masked_copy(float* dst, const float* src, const float* mask, std::ptrdiff_t n) {
+  for (std::ptrdiff_t k = 0; k < n; ++k) {
+    const float value = src[k];
+    dst[k] = mask[k] != 0.0f ? value : 0.0f;
+  }
+}
+inline void masked_add(float* dst, const float* src, const float* mask, std::ptrdiff_t n) {
+  for (std::ptrdiff_t k = 0; k < n; ++k) {
+    const float value = src[k];
+    dst[k] += mask[k] != 0.0f ? value : 0.0f;
   }
 }
 
