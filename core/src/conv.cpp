@@ -91,7 +91,8 @@ void for_each_tap_block(float* columns, const ConvGeometry& g, int b0, int nb, V
 // the input plane shifted by dy*W + dx, except at the positions whose input
 // pixel is outside the image. inside[tap][position] is 1 where it is inside
 // and 0 elsewhere, so im2col and col2im run one branch-free select over the
-// block (it vectorises) instead of copying runs and zeroing edges row by row.
+// block (masked_copy, masked_add: vector kernels, see kernels.h) instead of
+// copying runs and zeroing edges row by row.
 bool same_size(const ConvGeometry& g) { return g.out_width == g.width && g.out_height == g.height; }
 
 // Built once per layer (its scratch), not per call: one image's inference
@@ -133,11 +134,7 @@ void im2col(float* columns, const float* in, const ConvGeometry& g, int b0, int 
       const float* mask = inside + static_cast<std::size_t>(t.tap) * g.positions();
       std::fill(block, block + r.from, 0.0f);
       std::fill(block + std::max(r.from, r.to), block + g.positions(), 0.0f);
-      const float* src = plane + r.shift;
-      for (std::ptrdiff_t k = r.from; k < r.to; ++k) {
-        const float value = src[k];  // read unconditionally, so the select vectorises
-        block[k] = mask[k] != 0.0f ? value : 0.0f;
-      }
+      if (r.to > r.from) masked_copy(block + r.from, plane + r.shift + r.from, mask + r.from, r.to - r.from);
       return;
     }
     const ColumnRange x = t.x;
@@ -162,11 +159,7 @@ void col2im(float* din, float* d_columns, const ConvGeometry& g, int b0, int nb,
     if (same_size(g)) {
       const ShiftedRange r = shifted_range(t, g);
       const float* mask = inside + static_cast<std::size_t>(t.tap) * g.positions();
-      float* dst = plane + r.shift;
-      for (std::ptrdiff_t k = r.from; k < r.to; ++k) {
-        const float value = block[k];
-        dst[k] += mask[k] != 0.0f ? value : 0.0f;
-      }
+      if (r.to > r.from) masked_add(plane + r.shift + r.from, block + r.from, mask + r.from, r.to - r.from);
       return;
     }
     for (int oy = t.y_lo; oy < t.y_hi; ++oy) {

@@ -20,41 +20,46 @@ void gemm_reference(const GemmArgs& g) {
 }
 
 #if defined(__x86_64__) || defined(__i386__)
-void gemm_avx2(const GemmArgs& g);
-void gemm_avx512(const GemmArgs& g);
+extern const KernelSet kAvx2Kernels, kAvx512Kernels;  // kernels_avx2.cpp, kernels_avx512.cpp
+#endif
 
 namespace {
-using GemmFn = void (*)(const GemmArgs&);
-struct Kernel {
-  GemmFn fn;
-  const char* name;
+// The baseline build's set: SSE2 natively (every x86-64 has it); in
+// WebAssembly with -msimd128, 4-wide vectors, where 4x2 tiles keep the 8
+// accumulators plus operands within the 16 registers V8 maps v128 to.
+const KernelSet kBaselineKernels{kernel_impl::gemm_blocked<4, 4, 2, 256, 2, 4>, kernel_impl::masked_copy,
+                                 kernel_impl::masked_add,
+#if defined(__x86_64__) || defined(__i386__)
+                                 "sse2"
+#elif defined(__wasm_simd128__)
+                                 "wasm-simd128"
+#else
+                                 "generic"
+#endif
 };
-Kernel pick_kernel() {
+
+const KernelSet& pick_kernels() {
+#if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return {gemm_avx512, "avx512"};
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return {gemm_avx2, "avx2"};
-  return {kernel_impl::gemm_blocked<4, 4, 2, 256, 2, 4>, "sse2"};
+  if (__builtin_cpu_supports("avx512f")) return kAvx512Kernels;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return kAvx2Kernels;
+#endif
+  return kBaselineKernels;
 }
-const Kernel& kernel() {
-  static const Kernel k = pick_kernel();
-  return k;
+
+const KernelSet& kernels() {
+  static const KernelSet& set = pick_kernels();
+  return set;
 }
 }  // namespace
 
-void gemm(const GemmArgs& g) { kernel().fn(g); }
-const char* gemm_kernel_name() { return kernel().name; }
-
-#else
-// WebAssembly with -msimd128: 4-wide vectors; 4x2 tiles keep the 8
-// accumulators plus operands within the 16 registers V8 maps v128 to.
-void gemm(const GemmArgs& g) { kernel_impl::gemm_blocked<4, 4, 2, 256, 2, 4>(g); }
-const char* gemm_kernel_name() {
-#if defined(__wasm_simd128__)
-  return "wasm-simd128";
-#else
-  return "generic";
-#endif
+void gemm(const GemmArgs& g) { kernels().gemm(g); }
+void masked_copy(float* dst, const float* src, const float* mask, std::ptrdiff_t n) {
+  kernels().masked_copy(dst, src, mask, n);
 }
-#endif
+void masked_add(float* dst, const float* src, const float* mask, std::ptrdiff_t n) {
+  kernels().masked_add(dst, src, mask, n);
+}
+const char* gemm_kernel_name() { return kernels().name; }
 
 }  // namespace digitlab

