@@ -22,12 +22,12 @@ done
 
 # A first-time user can draw at once: seed the `default` model, trained with
 # the CLI, when the store has none. The cnn preset reads drawings best; three
-# epochs on every core (72 s on a quiet 2-core machine, 98.8%; docs/benchmarks.md) make
-# it sure enough of drawn digits to answer 98% of them, where two leave it
-# "not sure" of a few more (test/gui/CMakeLists.txt trains its drawn-digit
-# model the same way).
+# epochs on every core (35 s on a 2-core AMD EPYC, 72 s on a 2-core Xeon,
+# 98.9%; docs/benchmarks.md) make it sure enough of drawn digits to answer
+# 98% of them, where two leave it "not sure" of a few more
+# (test/gui/CMakeLists.txt trains its drawn-digit model the same way).
 if [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/models/default/weights")" = 404 ]; then
-  echo "[run] no 'default' model yet: training one with digitlab-cli (cnn, 3 epochs, one to two minutes)"
+  echo "[run] no 'default' model yet: training one with digitlab-cli (cnn, 3 epochs: 35-75 s on 2 cores)"
   weights=$(mktemp --suffix=.bin)
   build/native/bin/digitlab-cli train --preset cnn --epochs 3 --out "$weights" | grep -E '^(epoch=|accuracy)'
   curl -sf -X PUT -H 'Content-Type: application/octet-stream' -H 'If-None-Match: *' \
