@@ -21,15 +21,15 @@ for _ in $(seq 100); do
 done
 
 # A first-time user can draw at once: seed the `default` model, trained with
-# the CLI, when the store has none. The cnn preset reads drawings best; three
-# epochs on every core (35 s on a 2-core AMD EPYC, 72 s on a 2-core Xeon,
-# 98.9%; docs/benchmarks.md) make it sure enough of drawn digits to answer
-# 98% of them, where two leave it "not sure" of a few more
-# (test/gui/CMakeLists.txt trains its drawn-digit model the same way).
+# the CLI, when the store has none. The cnn preset reads drawings best; four
+# epochs on every core (under a minute on a 2-core AMD EPYC, 99.1%;
+# docs/benchmarks.md) make it sure enough of drawn digits to answer 98% of
+# them, where fewer leave it "not sure" of more of them or of fewer
+# non-digits (test/gui/CMakeLists.txt trains its drawn-digit model the same way).
 if [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/models/default/weights")" = 404 ]; then
-  echo "[run] no 'default' model yet: training one with digitlab-cli (cnn, 3 epochs: 35-75 s on 2 cores)"
+  echo "[run] no 'default' model yet: training one with digitlab-cli (cnn, 4 epochs: about a minute on 2 cores)"
   weights=$(mktemp --suffix=.bin)
-  build/native/bin/digitlab-cli train --preset cnn --epochs 3 --out "$weights" | grep -E '^(epoch=|accuracy)'
+  build/native/bin/digitlab-cli train --preset cnn --epochs 4 --out "$weights" | grep -E '^(epoch=|accuracy)'
   curl -sf -X PUT -H 'Content-Type: application/octet-stream' -H 'If-None-Match: *' \
     ${DIGITLAB_TOKEN:+-H "Authorization: Bearer $DIGITLAB_TOKEN"} \
     --data-binary @"$weights" "$url/api/models/default/weights" >/dev/null &&

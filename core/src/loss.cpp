@@ -4,6 +4,15 @@
 
 namespace digitlab {
 
+namespace {
+// Whether a uniform-target row of log-probabilities has met its target.
+bool uniform_target_met(const float* logp, int classes) {
+  float top = logp[0];
+  for (int c = 1; c < classes; ++c) top = logp[c] > top ? logp[c] : top;
+  return std::exp(top) < kUniformTargetMet;
+}
+}  // namespace
+
 void log_softmax_row(float* out, const float* in, int classes) {
   float max = in[0];
   for (int c = 1; c < classes; ++c) max = in[c] > max ? in[c] : max;
@@ -24,9 +33,10 @@ float log_softmax_nll_forward(float* logp, const float* logits, const std::uint8
     int best = 0;
     for (int c = 1; c < classes; ++c) best = row[c] > row[best] ? c : best;
     if (labels[r] == kUniformTarget) {
+      if (uniform_target_met(out, classes)) continue;
       double sum = 0.0;
       for (int c = 0; c < classes; ++c) sum += out[c];
-      loss -= sum / classes + std::log(static_cast<double>(classes));  // KL(uniform || p): 0 when met
+      loss -= sum / classes + std::log(static_cast<double>(classes));  // KL(uniform || p)
     } else {
       loss -= out[labels[r]];
       hits += best == labels[r];
@@ -40,12 +50,15 @@ void log_softmax_nll_backward(float* dlogits, const float* logp, const std::uint
                               int batch, int classes) {
   const float scale = 1.0f / batch;
   const float uniform = 1.0f / classes;
-  for (int r = 0; r < batch; ++r)
+  for (int r = 0; r < batch; ++r) {
+    const float* row = logp + r * classes;
+    float* grad = dlogits + r * classes;
+    const bool met = labels[r] == kUniformTarget && uniform_target_met(row, classes);
     for (int c = 0; c < classes; ++c) {
-      const float p = std::exp(logp[r * classes + c]);
       const float target = labels[r] == kUniformTarget ? uniform : c == labels[r] ? 1.0f : 0.0f;
-      dlogits[r * classes + c] = (p - target) * scale;
+      grad[c] = met ? 0.0f : (std::exp(row[c]) - target) * scale;
     }
+  }
 }
 
 }  // namespace digitlab

@@ -256,3 +256,23 @@ TEST_CASE("a uniform target (a generated non-digit): KL to uniform, zero when me
   CHECK(grad[10 + 9] > 0.4f);   // the sure class is pushed down
   CHECK(grad[10 + 0] < -0.04f);  // the others up
 }
+
+TEST_CASE("a uniform-target row unsure with room to spare is met: no loss, no gradient", "[loss]") {
+  // Top probabilities: row 0 one quarter (met, below kUniformTargetMet),
+  // row 1 0.35 (not met: still pulled towards even), row 2 a digit.
+  const float a = std::log(3.0f), b = std::log(0.35f * 9 / 0.65f);
+  const float logits[3 * 10] = {a, 0, 0, 0, 0, 0, 0, 0, 0, 0,  0, 0, 0, b, 0, 0, 0, 0, 0, 0,
+                                0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  const std::uint8_t labels[3] = {kUniformTarget, kUniformTarget, 4};
+  float logp[30], grad[30];
+  const float loss = log_softmax_nll_forward(logp, logits, labels, 3, 10, nullptr);
+  REQUIRE(std::exp(logp[0]) == Approx(0.25f));
+  REQUIRE(std::exp(logp[13]) == Approx(0.35f));
+  double kl1 = -std::log(10.0);
+  for (int c = 0; c < 10; ++c) kl1 -= logp[10 + c] / 10.0;
+  CHECK(loss == Approx((kl1 + std::log(10.0)) / 3).margin(1e-5));  // rows 1 and 2 only
+  log_softmax_nll_backward(grad, logp, labels, 3, 10);
+  for (int c = 0; c < 10; ++c) CHECK(grad[c] == 0.0f);
+  CHECK(grad[13] == Approx((0.35 - 0.1) / 3));
+  CHECK(grad[24] == Approx((0.1 - 1.0) / 3));
+}
