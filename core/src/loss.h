@@ -13,8 +13,9 @@ constexpr std::uint8_t kUniformTarget = 255;
 // target: the pad already says "not sure" of it (below kSureProbability,
 // 0.5) with room to spare, so it adds no loss and no gradient. Pulling such
 // rows on to exactly even spends the net's features on shapes that are no
-// digit; with this margin the cnn reads MNIST 0.1-0.2 points better at the
-// same "not sure" (docs/benchmarks.md).
+// digit; with this margin (and more weight decay) the cnn reads MNIST
+// 0.1-0.2 points better and is "not sure" of nearly as many non-digits
+// (docs/benchmarks.md).
 constexpr float kUniformTargetMet = 0.3f;
 
 // logp[B,C] = log_softmax(logits[B,C]); returns the mean over B of each
