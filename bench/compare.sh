@@ -13,7 +13,8 @@
 #     build/native/bin/digitlab-cli bench when only that exists,
 # then a ratio table: throughput ours/theirs, inference latency theirs/ours
 # (both: > 1 means DigitLab is faster), native vs pytorch*, wasm vs tfjs-wasm
-# and convnetjs, and the test accuracy per epoch side by side.
+# and convnetjs, chromium (DigitLab's wasm in headless Chromium) vs convnetjs
+# (which runs under node), and the test accuracy per epoch side by side.
 #
 # Usage: bench/compare.sh [--quick] [--epochs N] [--data DIR] [--out FILE]
 #                         [--no-pytorch] [--no-tfjs] [--no-convnetjs] [--no-digitlab]
@@ -165,10 +166,11 @@ awk '
     ours[++npair] = "native"; theirs[npair] = "pytorch-nocoretype"
     ours[++npair] = "wasm";   theirs[npair] = "tfjs-wasm"
     ours[++npair] = "wasm";   theirs[npair] = "convnetjs"
+    ours[++npair] = "chromium"; theirs[npair] = "convnetjs"
     nbench = split("train_b64 train_b1 infer_b1 train_cnn_small_b64 train_cnn_b64 infer_cnn", benches, " ")
     print ""
     print "== ratios: > 1 means DigitLab is faster (throughput ours/theirs, latency theirs/ours) =="
-    printf "%-20s %-7s %-19s %12s %12s %8s\n", "bench", "ours", "theirs", "ours", "theirs", "ratio"
+    printf "%-20s %-8s %-19s %12s %12s %8s\n", "bench", "ours", "theirs", "ours", "theirs", "ratio"
     for (k = 1; k <= nbench; k++) {
       b = benches[k]; latency = b ~ /^infer_/; unit = latency ? "us" : "samples/s"
       for (p = 1; p <= npair; p++) {
@@ -178,7 +180,7 @@ awk '
         r = "n/a"
         if (has[b, o] && has[b, t] && val[b, o] > 0 && val[b, t] > 0)
           r = sprintf("%.2f", latency ? val[b, t] / val[b, o] : val[b, o] / val[b, t])
-        printf "%-20s %-7s %-19s %12s %12s %8s  (%s)\n", b, o, t, ov, tv, r, unit
+        printf "%-20s %-8s %-19s %12s %12s %8s  (%s)\n", b, o, t, ov, tv, r, unit
       }
     }
     if (maxe > 0) {

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # DigitLab's own benchmark figures: the core benchmarks natively (digitlab-cli
-# bench) and in WebAssembly under node (digitlab-bench.js, the same code), then
+# bench) and in WebAssembly under node and in headless Chromium
+# (digitlab-bench.js, the same code; build=wasm and build=chromium), then
 # test accuracy epoch by epoch, then how many of the stroke-drawn digits in
 # test/data/drawn_digits.json each preset's model reads and answers, and how
 # many of test/data/non_digits.json it says "not sure" of. One line per figure:
-#   bench=<name> [preset=<preset>] build=<native|wasm> metric=<metric> value=<number>
+#   bench=<name> [preset=<preset>] build=<native|wasm|chromium> metric=<metric> value=<number>
 # Usage: scripts/bench.sh [--quick] [--epochs N] [--data DIR]
 #   --quick   short timings and one epoch of accuracy (under a minute)
 # Expects the builds of scripts/test.sh (or cmake --build --preset native/web).
@@ -31,6 +32,7 @@ export NODE_PATH=/usr/share/nodejs
 
 "$cli" bench $quick
 node --no-experimental-fetch "$wasm" $quick
+node "$root/bench/chromium/run.js" $quick  # the same WebAssembly in Debian's Chromium
 
 # Accuracy by epoch: the PyTorch reference setting, then DigitLab's presets.
 out=$(mktemp -d)
