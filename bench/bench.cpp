@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "digitlab/digitlab.h"
-#include "kernels.h"
+#include "digitlab/kernel_path.h"
 
 namespace digitlab {
 
@@ -130,7 +130,7 @@ double evaluate_ms(const Dataset& data, const std::string& preset) {
 void run_benchmarks(const BenchOptions& options, std::ostream& out) {
   const double seconds = options.quick ? 1.0 : 4.0;
   auto data = std::make_shared<const Dataset>(synthetic_set(10000));
-  out << "# kernel=" << gemm_kernel_name() << " fp32 threads=1\n";
+  out << "# kernel=" << kernel_path() << " fp32 threads=1\n";
   out << "# mlp = 784-128-10, plain SGD lr 0.1; cnn-small and cnn: SGD momentum 0.9, no augmentation\n";
   line(out, "train_b64", "samples_per_s", train_throughput(*data, "mlp", 64, seconds));
   line(out, "train_b1", "samples_per_s", train_throughput(*data, "mlp", 1, seconds));

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "digitlab/kernel_path.h"
 #include "kernels.h"
 
 extern "C" void openblas_set_num_threads(int);
@@ -33,7 +34,7 @@ double median_us(F f) {
 
 int main() {
   openblas_set_num_threads(1);
-  std::printf("# kernel=%s openblas_core=%s\n", digitlab::gemm_kernel_name(), openblas_get_corename());
+  std::printf("# kernel=%s openblas_core=%s\n", digitlab::kernel_path().c_str(), openblas_get_corename());
   const int B = 64, I = 784, H = 128, O = 10;
   std::vector<float> x(B * I, 0.5f), w1(I * H, 0.01f), h(B * H), dh(B * H, 0.1f), dw1(I * H), w2(H * O, 0.1f),
       dout(B * O, 0.1f), w2t(O * H);

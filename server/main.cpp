@@ -14,6 +14,7 @@
 #include <thread>
 
 #include <digitlab/common.h>
+#include <digitlab/kernel_path.h>
 
 #include "data_catalog.h"
 #include "http_server.h"
@@ -91,6 +92,7 @@ void raise_open_file_limit() {
 
 int run(const ServerOptions& options, const sigset_t& signals) {
   raise_open_file_limit();
+  log("kernel path " + digitlab::kernel_path());  // a DIGITLAB_KERNEL this CPU cannot run stops here
   DataCatalog data;
   for (const std::string& arg : options.data) {
     const DataSource source = parse_data_source(arg);

@@ -1,5 +1,10 @@
 #include "kernels.h"
 
+#include <atomic>
+#include <cstdlib>
+
+#include "digitlab/common.h"
+#include "digitlab/kernel_path.h"
 #include "kernels_impl.h"
 
 namespace digitlab {
@@ -29,27 +34,55 @@ namespace {
 // accumulators plus operands within the 16 registers V8 maps v128 to.
 const KernelSet kBaselineKernels{kernel_impl::gemm_blocked<4, 4, 2, 256, 2, 4>, kernel_impl::masked_copy,
                                  kernel_impl::masked_add,
-#if defined(__x86_64__) || defined(__i386__)
-                                 "sse2"
-#elif defined(__wasm_simd128__)
+#if defined(__wasm_simd128__)
                                  "wasm-simd128"
 #else
-                                 "generic"
+                                 "baseline"
 #endif
 };
 
-const KernelSet& pick_kernels() {
+// The sets this CPU runs, fastest first.
+std::vector<const KernelSet*> supported_sets() {
+  std::vector<const KernelSet*> sets;
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return kAvx512Kernels;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return kAvx2Kernels;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) sets.push_back(&kAvx512Kernels);
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) sets.push_back(&kAvx2Kernels);
 #endif
-  return kBaselineKernels;
+  sets.push_back(&kBaselineKernels);
+  return sets;
 }
 
+const KernelSet& find_set(const std::string& name) {
+  std::string known;
+  for (const KernelSet* set : supported_sets()) {
+    if (name == set->name) return *set;
+    known += (known.empty() ? "" : ", ") + std::string(set->name);
+  }
+  throw Error("kernel path '" + name + "' is not one this CPU runs (it runs: " + known + ")");
+}
+
+const KernelSet& default_set() {
+  const char* wanted = std::getenv("DIGITLAB_KERNEL");
+  if (wanted && *wanted) {
+    try {
+      return find_set(wanted);
+    } catch (const Error& e) {
+      throw Error(std::string("DIGITLAB_KERNEL: ") + e.what());
+    }
+  }
+  return *supported_sets().front();
+}
+
+// Read by every kernel call on any thread; a relaxed load costs nothing.
+std::atomic<const KernelSet*> current{nullptr};
+
 const KernelSet& kernels() {
-  static const KernelSet& set = pick_kernels();
-  return set;
+  const KernelSet* set = current.load(std::memory_order_relaxed);
+  if (set) return *set;
+  const KernelSet* settled = &default_set();
+  current.compare_exchange_strong(set, settled);  // a racing first call settles the same set
+  return *current.load(std::memory_order_relaxed);
 }
 }  // namespace
 
@@ -60,6 +93,13 @@ void masked_copy(float* dst, const float* src, const float* mask, std::ptrdiff_t
 void masked_add(float* dst, const float* src, const float* mask, std::ptrdiff_t n) {
   kernels().masked_add(dst, src, mask, n);
 }
-const char* gemm_kernel_name() { return kernels().name; }
+
+std::vector<std::string> supported_kernel_paths() {
+  std::vector<std::string> names;
+  for (const KernelSet* set : supported_sets()) names.push_back(set->name);
+  return names;
+}
+std::string kernel_path() { return kernels().name; }
+void use_kernel_path(const std::string& name) { current.store(&find_set(name), std::memory_order_relaxed); }
 
 }  // namespace digitlab

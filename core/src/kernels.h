@@ -25,15 +25,12 @@ struct GemmArgs {
   bool b_transposed = false;           // B stored [N, K]: B(k,n) = B[n*ldb + k]
 };
 
-// Fastest kernel for this machine: AVX-512 or AVX2 natively (picked at run
-// time), 128-bit SIMD in WebAssembly.
+// On the kernel path in use (digitlab/kernel_path.h): AVX-512, AVX2 or the
+// SSE2 baseline natively, 128-bit SIMD in WebAssembly.
 void gemm(const GemmArgs& args);
 
 // Plain loops: the reference the fast kernels are tested against.
 void gemm_reference(const GemmArgs& args);
-
-// Name of the kernel gemm() uses here ("avx512", "avx2", "sse2", "wasm-simd128").
-const char* gemm_kernel_name();
 
 // The loops of im2col and its transpose for a 'same' conv (conv.cpp), k < n:
 //   masked_copy: dst[k] = mask[k] != 0 ? src[k] : 0
@@ -49,7 +46,7 @@ struct KernelSet {
   void (*gemm)(const GemmArgs&);
   void (*masked_copy)(float*, const float*, const float*, std::ptrdiff_t);
   void (*masked_add)(float*, const float*, const float*, std::ptrdiff_t);
-  const char* name;
+  const char* name;  // the kernel path's name (kernel_path.h)
 };
 
 }  // namespace digitlab

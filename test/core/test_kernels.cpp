@@ -1,13 +1,26 @@
 #include <catch2/catch.hpp>
 #include <array>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <vector>
 
+#include "digitlab/common.h"
+#include "digitlab/kernel_path.h"
 #include "kernels.h"
 
 using digitlab::GemmArgs;
 
 namespace {
+// Runs the kernels on `path` while it lives, then goes back to the path in
+// use before. The cases below run once per path this CPU has
+// (GENERATE): a CPU with AVX-512 checks all three.
+struct OnKernelPath {
+  const std::string before = digitlab::kernel_path();
+  explicit OnKernelPath(const std::string& path) { digitlab::use_kernel_path(path); }
+  ~OnKernelPath() { digitlab::use_kernel_path(before); }
+};
+
 std::vector<float> random_matrix(std::size_t n, unsigned seed) {
   std::vector<float> m(n);
   for (auto& v : m) v = static_cast<float>((seed = seed * 1103515245u + 12345u) >> 16 & 0x7fff) / 16384.0f - 1.0f;
@@ -50,7 +63,9 @@ void check_against_reference(int m, int n, int k, bool a_transposed, float beta,
 }  // namespace
 
 TEST_CASE("fast gemm matches the reference on every shape the layers use", "[kernels]") {
-  INFO("kernel " << digitlab::gemm_kernel_name());
+  const std::string path = GENERATE(from_range(digitlab::supported_kernel_paths()));
+  const OnKernelPath on(path);
+  INFO("kernel " << path);
   // forward (64x784 · 784x128), weight gradient (A transposed), the 10-wide
   // output layer, and odd sizes that exercise every edge path.
   check_against_reference(64, 128, 784, false, 1.0f);
@@ -70,6 +85,9 @@ TEST_CASE("fast gemm matches the reference on every shape the layers use", "[ker
 }
 
 TEST_CASE("the conv layers' products and the fused epilogue match the reference", "[kernels]") {
+  const std::string path = GENERATE(from_range(digitlab::supported_kernel_paths()));
+  const OnKernelPath on(path);
+  INFO("kernel " << path);
   // forward out[F, positions] = w[F, C*K*K] · columns; dw^T; d_columns = w^T · dout
   check_against_reference(8, 1024, 25, false, 0.0f, {true, false, true});
   check_against_reference(16, 980, 200, false, 0.0f, {true, false, false});
@@ -88,6 +106,9 @@ TEST_CASE("the conv layers' products and the fused epilogue match the reference"
 }
 
 TEST_CASE("gemm honours the leading dimension of C", "[kernels]") {
+  const std::string path = GENERATE(from_range(digitlab::supported_kernel_paths()));
+  const OnKernelPath on(path);
+  INFO("kernel " << path);
   // C is a 2x3 window inside a 2x5 buffer: columns 3 and 4 must stay untouched.
   const std::vector<float> a = {1, 2, 3, 4};  // 2x2
   const std::vector<float> b = {1, 0, 2, 0, 1, 3};  // 2x3
@@ -97,7 +118,9 @@ TEST_CASE("gemm honours the leading dimension of C", "[kernels]") {
 }
 
 TEST_CASE("masked copy and add keep the values the mask lets through, at every length", "[kernels]") {
-  INFO("kernel " << digitlab::gemm_kernel_name());
+  const std::string path = GENERATE(from_range(digitlab::supported_kernel_paths()));
+  const OnKernelPath on(path);
+  INFO("kernel " << path);
   // Lengths around every vector width, and an unaligned start.
   for (int n : {1, 3, 4, 7, 8, 15, 16, 17, 31, 33, 196, 784}) {
     INFO("n=" << n);
@@ -114,4 +137,26 @@ TEST_CASE("masked copy and add keep the values the mask lets through, at every l
       REQUIRE(added[k] == base[k] + (mask[k] != 0.0f ? src[k] : 0.0f));
     }
   }
+}
+
+TEST_CASE("the kernel path is chosen at run time, and a path the CPU lacks is refused", "[kernels]") {
+  const std::vector<std::string> paths = digitlab::supported_kernel_paths();
+  REQUIRE(!paths.empty());
+#ifdef __EMSCRIPTEN__
+  CHECK(paths == std::vector<std::string>{"wasm-simd128"});
+#else
+  CHECK(paths.back() == "baseline");  // every x86-64 runs SSE2
+#endif
+  const std::string before = digitlab::kernel_path();
+  // DIGITLAB_KERNEL (set by the ctest runs per path) or else the fastest.
+  const char* wanted = std::getenv("DIGITLAB_KERNEL");
+  CHECK(before == (wanted && *wanted ? std::string(wanted) : paths.front()));
+  for (const std::string& path : paths) {
+    digitlab::use_kernel_path(path);
+    CHECK(digitlab::kernel_path() == path);
+  }
+  CHECK_THROWS_WITH(digitlab::use_kernel_path("avx1024"),
+                    Catch::Contains("kernel path 'avx1024' is not one this CPU runs"));
+  CHECK(digitlab::kernel_path() == paths.back());  // a refused name changes nothing
+  digitlab::use_kernel_path(before);
 }

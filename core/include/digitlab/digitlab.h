@@ -6,6 +6,7 @@
 #include "digitlab/dataset.h"
 #include "digitlab/drawing_set.h"
 #include "digitlab/hyperparameters.h"
+#include "digitlab/kernel_path.h"
 #include "digitlab/model.h"
 #include "digitlab/model_name.h"
 #include "digitlab/optimizer.h"
