@@ -41,6 +41,7 @@ struct TrainOptions {
   std::string preset = "cnn";
   std::string arch;           // overrides the preset's layers
   bool pytorch_defaults = false;
+  bool seeding = false;       // the recipe of the `default` model (seeding_trainer_config)
   std::string init;
   std::uint64_t seed = 1;
   bool seed_given = false;
@@ -56,11 +57,14 @@ std::string dataset_name_of(const std::string& folder) {
   return p.filename().string();
 }
 
-// The run's settings: the preset's (or PyTorch's plain SGD), then the
-// layers of --arch, then every setting given on the command line.
+// The run's settings: the preset's (or PyTorch's plain SGD, or the seeding
+// recipe), then the layers of --arch, then every setting given on the
+// command line.
 TrainerConfig train_config(const TrainOptions& o) {
   const std::string dataset_name = dataset_name_of(o.data);
-  TrainerConfig c = o.pytorch_defaults ? plain_sgd_config() : preset_trainer_config(o.preset, dataset_name);
+  TrainerConfig c = o.pytorch_defaults ? plain_sgd_config()
+                    : o.seeding        ? seeding_trainer_config(dataset_name)
+                                       : preset_trainer_config(o.preset, dataset_name);
   if (o.pytorch_defaults) c.arch = preset_architecture(o.preset);
   if (!o.arch.empty()) c.arch = parse_architecture(o.arch);
   if (!o.arch.empty() && !o.pytorch_defaults) c.hyper.augment.enabled = augments_by_default(c.arch, dataset_name);
@@ -91,8 +95,8 @@ int command_train(const TrainOptions& options) {
               to_string(config.arch).c_str());
   std::printf("settings");
   for (const SettingInfo& s : training_settings()) std::printf(" %s=%s", s.name, setting_text(config.hyper, s.name).c_str());
-  std::printf(" seed=%llu init=%s threads=%d\n", static_cast<unsigned long long>(config.seed), to_string(config.init),
-              config.threads);
+  std::printf(" seed=%llu init=%s threads=%d kernel=%s\n", static_cast<unsigned long long>(config.seed),
+              to_string(config.init), config.threads, kernel_path().c_str());
 
   const bool tty = isatty(STDOUT_FILENO);
   const auto start = std::chrono::steady_clock::now();
@@ -249,6 +253,15 @@ std::string setting_help(const SettingInfo& s, const Hyperparameters& defaults) 
   return help + " (cnn default: " + setting_text(defaults, s.name) + ")";
 }
 
+// --- kernel -----------------------------------------------------------------
+
+int command_kernel() {
+  std::string supported;
+  for (const std::string& path : supported_kernel_paths()) supported += (supported.empty() ? "" : ",") + path;
+  std::printf("kernel=%s\nsupported=%s\n", kernel_path().c_str(), supported.c_str());
+  return 0;
+}
+
 // --- store copy -------------------------------------------------------------
 
 int command_store_copy(const std::string& from, const std::string& to) {
@@ -277,15 +290,24 @@ int main(int argc, char** argv) {
   train_cmd->add_option("--data", train.data, "IDX data set folder (train and test splits)")->capture_default_str();
   std::string presets;
   for (const std::string& p : preset_names()) presets += (presets.empty() ? "" : ", ") + p;
-  train_cmd->add_option("--preset", train.preset, "the net and DigitLab's settings for it: " + presets)
-      ->capture_default_str()
-      ->check(CLI::IsMember(preset_names()));
-  train_cmd->add_option("--arch", train.arch,
+  CLI::Option* preset_option =
+      train_cmd->add_option("--preset", train.preset, "the net and DigitLab's settings for it: " + presets)
+          ->capture_default_str()
+          ->check(CLI::IsMember(preset_names()));
+  CLI::Option* arch_option = train_cmd->add_option("--arch", train.arch,
                         "any other net as a layer list, e.g. conv3x3x16,relu,maxpool2,dense64,relu,dense10 "
                         "(docs/weights-format.md); settings as for the preset");
-  train_cmd->add_flag("--pytorch-defaults", train.pytorch_defaults,
-                      "plain SGD lr 0.1, batch 64, inputs in [0, 1] and PyTorch's initialisation: the setting "
-                      "bench/compare.sh runs PyTorch with");
+  CLI::Option* pytorch_flag = train_cmd->add_flag(
+      "--pytorch-defaults", train.pytorch_defaults,
+      "plain SGD lr 0.1, batch 64, inputs in [0, 1] and PyTorch's initialisation: the setting bench/compare.sh "
+      "runs PyTorch with");
+  train_cmd
+      ->add_flag("--seeding", train.seeding,
+                 "the recipe of the `default` model that scripts/run.sh and scripts/cluster.sh store: the cnn "
+                 "preset for " + std::to_string(kSeedingEpochs) + " epochs")
+      ->excludes(pytorch_flag)
+      ->excludes(preset_option)
+      ->excludes(arch_option);
   const Hyperparameters defaults = default_trainer_config().hyper;
   for (const SettingInfo& s : training_settings()) {
     std::string type = s.kind == SettingKind::number ? "X" : s.kind == SettingKind::integer ? "N" : "{true,false}";
@@ -323,6 +345,8 @@ int main(int argc, char** argv) {
       "copy", "copy every model and version from one store to another, byte-identical; run again to resume");
   copy_cmd->add_option("from", store_from, "source: a SQLite file or a postgresql:// URL")->required();
   copy_cmd->add_option("to", store_to, "target: a SQLite file (created) or a postgresql:// URL")->required();
+  CLI::App* kernel_cmd = app.add_subcommand(
+      "kernel", "the kernel path in use and the paths this CPU runs (the environment variable DIGITLAB_KERNEL picks one)");
   BenchOptions bench;
   CLI::App* bench_cmd = app.add_subcommand("bench", "core benchmarks, one line per figure");
   bench_cmd->add_flag("--quick", bench.quick, "short measurements");
@@ -338,11 +362,13 @@ int main(int argc, char** argv) {
   for (auto it = train.settings.begin(); it != train.settings.end();)
     it = train_cmd->count(option_name(it->first.c_str())) ? std::next(it) : train.settings.erase(it);
   try {
+    kernel_path();  // a DIGITLAB_KERNEL this CPU cannot run is an error before any work
     if (*train_cmd) return command_train(train);
     if (*eval_cmd) return command_eval(weights, data);
     if (*predict_cmd) return command_predict(weights, image);
     if (*drawings_cmd) return command_drawings(weights, drawing_set);
     if (*copy_cmd) return command_store_copy(store_from, store_to);
+    if (*kernel_cmd) return command_kernel();
     run_benchmarks(bench, std::cout);
     return 0;
   } catch (const std::exception& e) {

@@ -2,7 +2,7 @@
 # DigitLab as a cluster on one machine: a private PostgreSQL, N stateless
 # digitlab-server replicas sharing it, and nginx in front.
 #
-#   scripts/cluster.sh up [--replicas N] [--port P] [--dir DIR] [--data NAME=DIR]... [--seed-epochs E]
+#   scripts/cluster.sh up [--replicas N] [--port P] [--dir DIR] [--data NAME=DIR]... [--no-seed]
 #                         [--job-lease S]
 #   scripts/cluster.sh status | down | restart   (restart: one replica at a time)
 #   scripts/cluster.sh replica start|stop|kill I
@@ -24,7 +24,7 @@ command=${1:-}
 shift
 replicas=3
 port=8080
-seed_epochs=1
+seed=1
 job_lease=10
 data=()
 if [ "$(id -u)" = 0 ]; then dir=/var/lib/digitlab/cluster; else dir=${XDG_STATE_HOME:-$HOME/.local/state}/digitlab/cluster; fi
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     --port) port=$2; shift 2 ;;
     --dir) dir=$2; shift 2 ;;
     --data) data+=("$2"); shift 2 ;;
-    --seed-epochs) seed_epochs=$2; shift 2 ;;
+    --no-seed) seed=0; shift ;;
     --job-lease) job_lease=$2; shift 2 ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
@@ -45,7 +45,6 @@ while [ $# -gt 0 ]; do
 done
 [[ "$replicas" =~ ^[1-9][0-9]?$ ]] || die "--replicas needs 1 to 99, got '$replicas'"
 [[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 65000 ] || die "--port needs 1024 to 65000, got '$port'"
-[[ "$seed_epochs" =~ ^[0-9]+$ ]] || die "--seed-epochs needs a number"
 
 env_file=$dir/cluster.env
 # A running cluster's settings win over the defaults for every other command.
@@ -245,16 +244,12 @@ cmd_up() {
   echo "DigitLab cluster: $replicas replica(s) behind nginx at $url/  (scripts/cluster.sh status | down)"
 }
 
-# A first-time visitor can draw at once: the `default` model is trained by the
-# cluster itself (a job with the cnn preset) when the store has none.
+# A first-time visitor can draw at once: the `default` model, trained and
+# stored through nginx as scripts/run.sh does (scripts/seed_default.sh), on
+# the first data set, when the store has none.
 seed_default_model() {
-  [ "$seed_epochs" -gt 0 ] || return 0
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/api/models/default/versions")" = 404 ] || return 0
-  local first_set; first_set=$(head -1 "$dir/release/datasets")
-  curl -sf -X POST -H 'Content-Type: application/json' ${DIGITLAB_TOKEN:+-H "Authorization: Bearer $DIGITLAB_TOKEN"} \
-    --data "{\"preset\":\"cnn\",\"epochs\":$seed_epochs,\"dataset\":\"$first_set\"}" \
-    "$url/api/models/default/train" >/dev/null &&
-    log "training the 'default' model (cnn, $seed_epochs epoch(s)) as a job; it appears when the job ends"
+  [ "$seed" = 1 ] || return 0
+  "$root/scripts/seed_default.sh" "$url" "$dir/release/data/$(head -1 "$dir/release/datasets")"
 }
 
 cmd_status() {

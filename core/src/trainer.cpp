@@ -74,6 +74,12 @@ TrainerConfig preset_trainer_config(const std::string& preset, const std::string
 
 TrainerConfig default_trainer_config() { return preset_trainer_config("cnn"); }
 
+TrainerConfig seeding_trainer_config(const std::string& dataset_name) {
+  TrainerConfig c = preset_trainer_config("cnn", dataset_name);
+  c.hyper.epochs = kSeedingEpochs;
+  return c;
+}
+
 TrainerConfig plain_sgd_config() {
   TrainerConfig c;
   c.arch = preset_architecture("mlp");

@@ -18,5 +18,5 @@ for split, n in (("train", 512), ("t10k", 128)):
         with open(f"{out}/{split}-{kind}-ubyte", "wb") as f:
             f.write(data[:4] + struct.pack(">I", n) + data[8:header] + data[header:])
 PY
-exec "$root/scripts/cluster.sh" up --replicas 3 --port "$port" --dir "$dir" --seed-epochs 0 --job-lease 3 \
+exec "$root/scripts/cluster.sh" up --replicas 3 --port "$port" --dir "$dir" --no-seed --job-lease 3 \
   --data "mnist=$mnist" --data "tiny=$dir/input/tiny"
