@@ -7,7 +7,6 @@
 using namespace digitlab;
 
 namespace {
-const std::string kDrawings = DIGITLAB_TEST_DRAWINGS;
 
 std::string one_drawing(const std::string& drawing) {
   return R"({"format": "digitlab-drawings", "version": 1, "drawings": [)" + drawing + "]}";
@@ -51,7 +50,7 @@ TEST_CASE("a malformed drawing set is a clear error naming the drawing", "[drawi
 }
 
 TEST_CASE("the drawing benchmark holds 50 drawings of each digit in several styles", "[drawings]") {
-  const auto set = load_drawing_set(kDrawings + "/drawn_digits.json");
+  const auto set = load_drawing_set(test::kDrawings + "/drawn_digits.json");
   std::map<int, int> per_label;
   std::map<int, std::set<std::string>> styles;
   for (const DrawnSample& d : set) {
@@ -63,13 +62,13 @@ TEST_CASE("the drawing benchmark holds 50 drawings of each digit in several styl
     CHECK(per_label[label] == 50);
     CHECK(styles[label].size() >= 2);
   }
-  const auto non_digits = load_drawing_set(kDrawings + "/non_digits.json");
+  const auto non_digits = load_drawing_set(test::kDrawings + "/non_digits.json");
   CHECK(non_digits.size() >= 200);
   for (const DrawnSample& d : non_digits) CHECK(d.label == kNotADigit);
 }
 
 TEST_CASE("scoring a drawing set counts digits read right, unreadable ones and each style", "[drawings][accuracy-lite]") {
-  const auto set = load_drawing_set(kDrawings + "/drawn_digits.json");
+  const auto set = load_drawing_set(test::kDrawings + "/drawn_digits.json");
   const Model& net = test::trained_model();
   const auto score = score_drawings(net, set, [](const DrawnSample& d) { return preprocess_strokes(d.strokes); });
   CHECK(score.drawings == 500);

@@ -11,7 +11,6 @@
 using namespace digitlab;
 
 namespace {
-const std::string kDrawings = DIGITLAB_TEST_DRAWINGS;
 
 NetInput ready_input(const Image28& image) {
   NetInput input;
@@ -71,7 +70,7 @@ TEST_CASE("a batch holds its share of generated non-digits with the uniform targ
   CHECK(std::count(labels.begin(), labels.end(), kUniformTarget) == 0);
 }
 
-TEST_CASE("not sure of generated non-digits, sure of drawn digits", "[reading][accuracy]") {
+TEST_CASE("not sure of generated non-digits, sure of drawn digits", "[reading][reading-model]") {
   const Model& net = test::reading_model();
   // Non-digits as the trainer makes them, from a seed training never used.
   BatchSource source(test::mnist("train"), nullptr);
@@ -86,7 +85,7 @@ TEST_CASE("not sure of generated non-digits, sure of drawn digits", "[reading][a
   const double unsure_generated = static_cast<double>(unsure) / generated;
 
   const auto score_set = [&](const std::string& name) {
-    return score_drawings(net, load_drawing_set(kDrawings + "/" + name),
+    return score_drawings(net, load_drawing_set(test::kDrawings + "/" + name),
                           [](const DrawnSample& d) { return preprocess_strokes(d.strokes); });
   };
   const DrawingSetScore digits = score_set("drawn_digits.json");

@@ -9,7 +9,6 @@
 using namespace digitlab;
 
 namespace {
-const std::string kDrawings = DIGITLAB_TEST_DRAWINGS;
 
 // Replayed samples as a trainer's batches have them (augmented, with
 // non-digits), from a source of its own.
@@ -139,10 +138,10 @@ TEST_CASE("a validation accuracy the caller knows is not measured again", "[teac
   CHECK(r.baseline == 0.5);
 }
 
-TEST_CASE("ten teachings in a row, wrong labels and specks among them, cost at most 0.5 pp", "[teach][accuracy]") {
+TEST_CASE("ten teachings in a row, wrong labels and specks among them, cost at most 0.5 pp", "[teach][reading-model]") {
   Model model = test::reading_model();
   const double start = evaluate(model, held_out()).accuracy;
-  const auto drawings = load_drawing_set(kDrawings + "/drawn_digits.json");
+  const auto drawings = load_drawing_set(test::kDrawings + "/drawn_digits.json");
   Replay replay(7);
   std::vector<LabelledDrawing> personal;
   double baseline = -1;
@@ -179,12 +178,12 @@ TEST_CASE("ten teachings in a row, wrong labels and specks among them, cost at m
        << worst << ", weights kept back " << restored << " times");
 }
 
-TEST_CASE("a misread drawing taught with its true label is read right afterwards", "[teach][accuracy]") {
+TEST_CASE("a misread drawing taught with its true label is read right afterwards", "[teach][reading-model]") {
   const Model& net = test::reading_model();
   // Misread drawings: the drawing benchmark's, then MNIST test digits
   // beyond the validation slice, 20 in all.
   std::vector<LabelledDrawing> misread;
-  for (const DrawnSample& d : load_drawing_set(kDrawings + "/drawn_digits.json")) {
+  for (const DrawnSample& d : load_drawing_set(test::kDrawings + "/drawn_digits.json")) {
     const NetInput input = preprocess_strokes(d.strokes);
     if (input.ready() && read_input(net, input).guess != d.label) misread.push_back({input.image, d.label});
   }
