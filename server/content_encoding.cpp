@@ -2,23 +2,13 @@
 
 #include <zlib.h>
 
-#include <cctype>
 #include <stdexcept>
+
+#include "header_text.h"
 
 namespace digitlab::server {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 // "gzip;q=0" refuses gzip; any other q (or none) accepts it.
 bool refuses(const std::string& params) {
@@ -30,13 +20,13 @@ bool refuses(const std::string& params) {
 }  // namespace
 
 bool accepts_gzip(const httplib::Request& req) {
-  const std::string header = lower(req.get_header_value("Accept-Encoding"));
+  const std::string header = lower_ascii(req.get_header_value("Accept-Encoding"));
   std::size_t start = 0;
   while (start <= header.size()) {
     const std::size_t end = std::min(header.find(',', start), header.size());
-    const std::string item = trim(header.substr(start, end - start));
+    const std::string item = trim_spaces(header.substr(start, end - start));
     const std::size_t semicolon = item.find(';');
-    const std::string coding = trim(item.substr(0, semicolon));
+    const std::string coding = trim_spaces(item.substr(0, semicolon));
     const std::string params = semicolon == std::string::npos ? "" : item.substr(semicolon + 1);
     if ((coding == "gzip" || coding == "x-gzip" || coding == "*") && !refuses(params)) return true;
     start = end + 1;
@@ -80,7 +70,7 @@ bool if_none_match(const httplib::Request& req, const std::string& etag) {
   if (!req.has_header("If-None-Match")) return false;
   // Weak comparison: W/"x" and "x" name the same content.
   const auto opaque = [](std::string tag) {
-    tag = trim(tag);
+    tag = trim_spaces(tag);
     if (tag.rfind("W/", 0) == 0) tag = tag.substr(2);
     return tag;
   };

@@ -4,17 +4,12 @@
 #include <vector>
 
 #include "api_error.h"
+#include "header_text.h"
 #include "http_server.h"
 
 namespace digitlab::server {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 constexpr const char* kBinarySuffix = ".bin";
 
@@ -26,7 +21,7 @@ struct Tag {
 // The version and representation one tag names ("3", 3, W/"3", "3.bin");
 // nullopt if it names none.
 std::optional<Tag> parse_tag(std::string tag) {
-  tag = trim(tag);
+  tag = trim_spaces(tag);
   if (tag.rfind("W/", 0) == 0) tag = tag.substr(2);
   if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') tag = tag.substr(1, tag.size() - 2);
   WeightsFormat format = WeightsFormat::json;
@@ -45,7 +40,7 @@ std::vector<std::string> split_list(const std::string& header) {
   while (start <= header.size()) {
     const auto comma = header.find(',', start);
     const auto end = comma == std::string::npos ? header.size() : comma;
-    items.push_back(trim(header.substr(start, end - start)));
+    items.push_back(trim_spaces(header.substr(start, end - start)));
     start = end + 1;
   }
   return items;
@@ -67,12 +62,12 @@ WriteCondition write_condition(const httplib::Request& req) {
   if (req.get_header_value_count("If-Match") > 1 || req.get_header_value_count("If-None-Match") > 1)
     throw ApiError(400, "bad_precondition", "send one If-Match or If-None-Match header, not several");
   if (has_none_match) {
-    if (trim(req.get_header_value("If-None-Match")) != "*")
+    if (trim_spaces(req.get_header_value("If-None-Match")) != "*")
       throw ApiError(400, "bad_precondition", "a PUT accepts only If-None-Match: * (create, never overwrite)");
     return {WriteCondition::Kind::absent, 0};
   }
   if (!has_match) return {WriteCondition::Kind::any, 0};
-  const std::string value = trim(req.get_header_value("If-Match"));
+  const std::string value = trim_spaces(req.get_header_value("If-Match"));
   if (value == "*") return {WriteCondition::Kind::exists, 0};
   const auto tag = parse_tag(value);
   if (!tag || tag->version < 1)

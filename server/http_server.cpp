@@ -9,7 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -18,6 +17,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "header_text.h"
 
 namespace digitlab::server {
 
@@ -38,11 +39,6 @@ thread_local bool close_requested = false;
 // Names (lower case) of the header fields with empty values in that request.
 thread_local std::vector<std::string> empty_fields;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The fields of a complete request head whose values are empty.
 std::vector<std::string> empty_header_fields(std::string_view head) {
   std::vector<std::string> names;
@@ -53,7 +49,7 @@ std::vector<std::string> empty_header_fields(std::string_view head) {
     const std::string_view line = head.substr(start, end == std::string_view::npos ? end : end - start);
     const std::size_t colon = line.find(':');
     if (colon != std::string_view::npos && line.find_first_not_of(" \t", colon + 1) == std::string_view::npos)
-      names.push_back(lower(std::string(line.substr(0, colon))));
+      names.push_back(lower_ascii(std::string(line.substr(0, colon))));
     start = end;
   }
   return names;
@@ -388,7 +384,7 @@ void HttpServer::keep_connection_open() { close_requested = false; }
 
 bool HttpServer::sent_empty_header(const std::string& name) {
   for (const std::string& field : empty_fields)
-    if (field == lower(name)) return true;
+    if (field == lower_ascii(name)) return true;
   return false;
 }
 

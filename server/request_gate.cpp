@@ -1,10 +1,8 @@
 #include "request_gate.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "api_error.h"
 #include "auth.h"
+#include "header_text.h"
 #include "http_server.h"
 #include "http_util.h"
 
@@ -16,11 +14,6 @@ bool is_api(const httplib::Request& req) { return req.path == "/api" || req.path
 
 bool is_write(const httplib::Request& req) {
   return req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS";
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 [[noreturn]] void refuse(int status, const char* code, const std::string& message) {
@@ -37,7 +30,7 @@ void check_request(const httplib::Request& req, httplib::Response& res, const Ga
   // Framing: anything two parsers could read differently is refused.
   const std::size_t lengths = req.get_header_value_count("Content-Length");
   const std::size_t encodings = req.get_header_value_count("Transfer-Encoding");
-  const bool chunked = encodings == 1 && lower(req.get_header_value("Transfer-Encoding")) == "chunked";
+  const bool chunked = encodings == 1 && lower_ascii(req.get_header_value("Transfer-Encoding")) == "chunked";
   if (lengths > 1) refuse(400, "bad_request", "more than one Content-Length header");
   if (encodings > 1 || (encodings == 1 && !chunked))
     refuse(400, "bad_request", "Transfer-Encoding must be chunked (once) if given");
