@@ -4,11 +4,11 @@
 
 namespace digitlab::gui {
 namespace {
-constexpr const char* kName = "personal-set";
+constexpr const char* kStorageKey = "personal-set";
 }  // namespace
 
 void start_personal_set(AppState& app) {
-  storage_read(kName, [&app](std::optional<std::vector<std::uint8_t>> bytes, std::string error) {
+  storage_read(kStorageKey, [&app](std::optional<std::vector<std::uint8_t>> bytes, std::string error) {
     // The set the trainer has now (empty) is not one to write over what was kept.
     app.personal.saved = app.trainer->progress()->personal;
     app.personal.read_done = true;
@@ -28,7 +28,7 @@ void personal_set_tick(AppState& app) {
   PersonalSetStore& store = app.personal;
   if (!store.read_done || !app.progress || !app.progress->personal || app.progress->personal == store.saved) return;
   store.saved = app.progress->personal;
-  storage_write(kName, encode_personal_set(*store.saved), [&app](const std::string& error) {
+  storage_write(kStorageKey, encode_personal_set(*store.saved), [&app](const std::string& error) {
     if (!error.empty()) app.log.add("cannot keep the personal set: " + error);
   });
 }

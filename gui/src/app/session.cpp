@@ -11,7 +11,7 @@
 namespace digitlab::gui {
 namespace {
 
-constexpr const char* kName = "session";
+constexpr const char* kSessionKey = "session";
 constexpr double kSaveEveryS = 5.0;
 
 // Trained weights that are not simply a server version as it was, or a run
@@ -54,7 +54,7 @@ void save(AppState& app) {
   app.session.saved_history = app.progress->history.size();
   app.session.saved_server_version = server_version_of(app);
   app.session.saved_changed = app.sync.changed;
-  storage_write(kName, encode_session(current_session(app)), [&app](const std::string& error) {
+  storage_write(kSessionKey, encode_session(current_session(app)), [&app](const std::string& error) {
     if (!error.empty()) {
       if (app.session.error != error) app.log.add("cannot keep the session: " + error);
       app.session.error = error;
@@ -101,7 +101,7 @@ std::string describe(const SavedSession& s) {
 
 void start_session(AppState& app) {
   open_storage(app.options.state_dir);
-  storage_read(kName, [&app](std::optional<std::vector<std::uint8_t>> bytes, std::string error) {
+  storage_read(kSessionKey, [&app](std::optional<std::vector<std::uint8_t>> bytes, std::string error) {
     app.session.read_done = true;
     if (!error.empty()) return app.log.add("cannot read the kept session: " + error);
     if (!bytes) return;
@@ -159,7 +159,7 @@ void continue_session(AppState& app) {
 
 void discard_session(AppState& app) {
   app.session.offer.reset();
-  storage_remove(kName);
+  storage_remove(kSessionKey);
   app.log.add("started fresh: the kept session is gone");
 }
 

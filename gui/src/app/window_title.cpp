@@ -8,7 +8,7 @@
 namespace digitlab::gui {
 namespace {
 
-constexpr const char* kName = "DigitLab";
+constexpr const char* kAppName = "DigitLab";
 constexpr const char* kGuide =
     "Draw a digit - the net reads it as you draw. Press Start training to watch it learn.";
 constexpr ImGuiWindowFlags kBarFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -48,7 +48,7 @@ void tab_bar(AppState& app) {
 }  // namespace
 
 float title_height(float width) {
-  const float text_w = ImGui::CalcTextSize(kName).x + ImGui::CalcTextSize("  ").x;
+  const float text_w = ImGui::CalcTextSize(kAppName).x + ImGui::CalcTextSize("  ").x;
   const ImVec2 guide = ImGui::CalcTextSize(kGuide, nullptr, false, std::max(40.0f, width - 2 * kPadX - text_w));
   return std::ceil(std::max(guide.y, ImGui::GetTextLineHeight()) + 2 * kPadY + 2);
 }
@@ -59,7 +59,7 @@ void title_bar(AppState& app) {
   ImGui::SetNextWindowSize({r.w, r.h}, ImGuiCond_Always);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {kPadX, kPadY});
   if (ImGui::Begin("##title", nullptr, kBarFlags)) {
-    ImGui::TextColored({1.0f, 0.77f, 0.25f, 1.0f}, "%s", kName);
+    ImGui::TextColored({1.0f, 0.77f, 0.25f, 1.0f}, "%s", kAppName);
     ImGui::SameLine();
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(kGuide);
