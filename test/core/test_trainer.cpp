@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -286,15 +287,21 @@ TEST_CASE("in main-loop mode an evaluation is spread over slices", "[trainer]") 
   const auto test_set = test::mnist("test");
   Trainer trainer(small_config(), small_train(), test_set, /*threaded=*/false);
   trainer.evaluate_now();
-  int slices = 0;
-  while (trainer.progress()->evals.empty() && slices < 100000) {
+  std::vector<double> slice_ms;
+  while (trainer.progress()->evals.empty() && slice_ms.size() < 100000) {
     const auto start = std::chrono::steady_clock::now();
     trainer.run_slice(1);
-    ++slices;
-    // A slice keeps near its budget: a piece is sized by the time a sample takes.
-    if (slices > 3) CHECK(std::chrono::steady_clock::now() - start < 50ms);
+    slice_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
-  CHECK(slices > 5);  // pieces, not the 10,000 images at once
+  CHECK(slice_ms.size() > 5);  // pieces, not the 10,000 images at once
+  // A slice keeps near its 1 ms budget: a piece is sized by the time a
+  // sample took. A figure, with a bound ten times the budget on the median
+  // (a busy machine stretches single slices, not the median).
+  std::sort(slice_ms.begin(), slice_ms.end());
+  const double median = slice_ms[slice_ms.size() / 2], p95 = slice_ms[slice_ms.size() * 95 / 100];
+  WARN("evaluation in " << slice_ms.size() << " slices of 1 ms budget: median " << median << " ms, p95 " << p95
+                        << " ms");
+  CHECK(median < 10.0);
   const auto p = trainer.progress();
   REQUIRE(p->evals.size() == 1);
   // Pieced together, it is the same evaluation as in one go.
@@ -427,3 +434,4 @@ TEST_CASE("a net that answers at chance after it had learned is seen as diverged
   fresh.add_batch(BatchStats{2.3f, 5, 64, 64}, 0.01, 0.0, 0.1f);
   CHECK(fresh.divergence().empty());
 }
+

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -62,16 +63,16 @@ class Raw {
     }
     return true;
   }
-  // Reads until the server closes, `limit` bytes arrived or `wait` passed.
+  // Reads until the server closes, `limit` bytes arrived or `wait` passed
+  // (0: what has arrived already).
   std::string read_for(std::chrono::milliseconds wait, std::size_t limit = 64u << 20) {
     std::string out;
     const auto end = Clock::now() + wait;
     char buf[65536];
     while (out.size() < limit) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
-      if (left <= 0) break;
       pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left)) <= 0) break;
+      if (poll(&p, 1, static_cast<int>(std::max<long long>(left, 0))) <= 0) break;
       const ssize_t n = recv(fd_, buf, std::min(sizeof buf, limit - out.size()), 0);
       if (n <= 0) break;
       out.append(buf, static_cast<std::size_t>(n));
@@ -268,9 +269,9 @@ TEST_CASE("6: slow request heads are cut off, and SIGTERM still finishes in 5 s"
   client.set_connection_timeout(8, 0);
   const auto res = client.Get("/api/health");
   const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
-  INFO("a normal request waited " << waited << " s");
+  WARN("a normal request waited " << waited << " s (every worker held by a slow head)");
   CHECK(res);
-  CHECK(waited < 5);
+  CHECK(waited < 5);  // the header deadline is 2 s; a generous bound
   const std::string cut = slow.front()->read_for(std::chrono::seconds(3));
   CHECK(status_of(cut) == 408);
 
@@ -279,7 +280,9 @@ TEST_CASE("6: slow request heads are cut off, and SIGTERM still finishes in 5 s"
   for (auto& s : slow) s->send_all("GET / HTTP/1.1\r\n");
   const auto stopping = Clock::now();
   CHECK(server.stop(SIGTERM) == 0);
-  CHECK(std::chrono::duration<double>(Clock::now() - stopping).count() < 5);
+  const double stop_s = std::chrono::duration<double>(Clock::now() - stopping).count();
+  WARN("SIGTERM with 4 slow heads open: stopped in " << stop_s << " s");
+  CHECK(stop_s < 5);
   trickling = false;
   trickle.join();
 }
@@ -462,15 +465,21 @@ TEST_CASE("13: hundreds of slow or idle connections do not delay a prompt reques
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   });
+  // Prompt means: answered before the header deadline (3 s) cut off any
+  // trickler and freed its worker, as it would have to be if the tricklers
+  // held the workers. An order of events, not a time: a busy machine does
+  // not fail it.
   for (int round = 0; round < 3; ++round) {
     const auto asked = Clock::now();
     auto client = server.client();
     client.set_read_timeout(10, 0);
     const auto res = client.Get("/api/health");
     const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
-    INFO("round " << round << ": a prompt request waited " << waited << " s");
+    WARN("round " << round << ": a prompt request beside 300 slow ones waited " << waited << " s");
     CHECK((res && res->status == 200));
-    CHECK(waited < 1.0);
+    int cut = 0;
+    for (auto& s : slow) cut += status_of(s->read_for(std::chrono::milliseconds(0))) == 408;
+    CHECK(cut == 0);
   }
   // The tricklers are still cut off at their deadline, with 408.
   const std::string cut = slow.back()->read_for(std::chrono::seconds(6));
@@ -501,13 +510,14 @@ TEST_CASE("14: bodies sent slowly are cut off and cannot take every worker", "[h
   const auto asked = Clock::now();
   CHECK(health_ok(server));
   const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
-  INFO("a GET beside 20 trickled bodies waited " << waited << " s");
-  CHECK(waited < 1.0);
+  WARN("a GET beside 20 trickled bodies waited " << waited << " s");
   // 8 bodies are read at once; the other 12 are refused at once with 503
   // (their workers freed), and the 8 are cut off with 408 once they fall
-  // behind 16 KiB/s after 5 s.
+  // behind 16 KiB/s after 5 s. The GET came first: answered before any
+  // body was cut off and its worker freed (an order, not a time).
   std::vector<std::string> answers;
-  for (auto& s : slow) answers.push_back(s->read_for(std::chrono::milliseconds(200)));
+  for (auto& s : slow) answers.push_back(s->read_for(std::chrono::milliseconds(0)));
+  CHECK(std::none_of(answers.begin(), answers.end(), [](const std::string& a) { return status_of(a) == 408; }));
   for (std::size_t i = 0; i < slow.size(); ++i)
     if (answers[i].empty()) answers[i] = slow[i]->read_for(std::chrono::seconds(10));
   int refused = 0, cut = 0;
@@ -545,9 +555,13 @@ TEST_CASE("15: at its open-file limit the server makes room for a prompt request
   client.set_read_timeout(10, 0);
   const auto res = client.Get("/api/health");
   const double waited = std::chrono::duration<double>(Clock::now() - asked).count();
-  INFO("a prompt request beside 400 slow ones, 256 files allowed, waited " << waited << " s");
+  WARN("a prompt request beside 400 slow ones, 256 files allowed, waited " << waited << " s");
   CHECK((res && res->status == 200));
-  CHECK(waited < 1.0);
+  // Answered before the header deadline (5 s) cut off any slow head and
+  // freed its file: an order of events, not a time.
+  int cut = 0;
+  for (auto& s : slow) cut += status_of(s->read_for(std::chrono::milliseconds(0))) == 408;
+  CHECK(cut == 0);
   CHECK(slow.front()->closed_within(std::chrono::milliseconds(500)));  // made room for the others
 }
 

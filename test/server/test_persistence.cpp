@@ -125,7 +125,9 @@ TEST_CASE("SIGINT while requests are in flight: they finish, then the server exi
   while (complete < 8) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const auto started = std::chrono::steady_clock::now();
   CHECK(sandbox.server().stop(SIGINT) == 0);
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  const double stop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  WARN("SIGINT with requests in flight: stopped in " << stop_s << " s");
+  CHECK(stop_s < 5);  // a generous bound: the in-flight answers are small
   stop = true;
   reader.join();
   for (auto& t : weights_readers) t.join();

@@ -57,7 +57,7 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 // Set: test the web app as that URL serves it (scripts/cluster.sh's nginx)
 // instead of starting a server.
 const deploymentBase = process.env.DIGITLAB_BASE_URL;
-const trainTimeoutS = Number(process.env.TRAIN_TIMEOUT_S || 240);
+const trainTimeoutS = Number(process.env.TRAIN_TIMEOUT_S || 600);
 const coldLoadBudget = Number(process.env.COLD_LOAD_BUDGET || 3000000);
 // Frame times are figures for the benchmark report (printed below): under a
 // shared machine's load a timed assert would fail for the wrong reason. The
@@ -69,10 +69,31 @@ const chromiumArgs = ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader
 
 let passed = 0;
 let failed = 0;
+// Every retry (a second click, a setting typed again, a reload) is counted
+// and named in the summary; more than kRetriesAllowed fail the run, so a
+// retry cannot hide a bug that comes back.
+const kRetriesAllowed = 2;
+const retries = [];
+function retried(what) {
+  retries.push(what);
+  console.log(`retry ${retries.length}: ${what}`);
+}
+// Seconds per scenario, printed at the end: where the test's time goes.
+const scenarioSeconds = [];
+async function scenario(name, run) {
+  const start = Date.now();
+  try {
+    return await run();
+  } finally {
+    scenarioSeconds.push([name, (Date.now() - start) / 1000]);
+  }
+}
+const testStart = Date.now();
 function check(name, ok, detail = '') {
   if (ok) passed++;
   else failed++;
-  console.log(`${ok ? 'ok' : 'FAILED'}: ${name}${detail ? ` (${detail})` : ''}`);
+  const at = `[${((Date.now() - testStart) / 1000).toFixed(0).padStart(4)} s]`;
+  console.log(`${at} ${ok ? 'ok' : 'FAILED'}: ${name}${detail ? ` (${detail})` : ''}`);
   return ok;
 }
 
@@ -233,7 +254,7 @@ async function clickUntil(page, button, what, done) {
     await click(page, rect);
     try {
       const s = await waitFor(what, 8, async () => { const t = await state(page); return done(t) && t; });
-      if (attempt > 1) console.log(`note: ${what} on the second click`);
+      if (attempt > 1) retried(`${what}: a second click on "${button}"`);
       return s;
     } catch (e) {
       if (attempt === 2) {
@@ -257,7 +278,7 @@ async function typeSetting(page, name, value) {
     const taken = await waitFor(`${name} = ${value}`, 3, async () => Number((await state(page)).settings[name]) === value)
       .catch(() => false);
     if (taken) return;
-    console.log(`note: typing ${name} = ${value} was lost (attempt ${attempt})`);
+    retried(`typing ${name} = ${value} was lost (attempt ${attempt})`);
   }
   throw new Error(`could not type ${name} = ${value}`);
 }
@@ -573,19 +594,25 @@ async function isolatedRun(browser, server) {
     check(`frame p95 under ${frameP95LimitMs} ms while training`, f.count >= 300 && f.p95 < frameP95LimitMs,
       `${f.count} frames: p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, ` +
       `${Math.round(during.training.samples_per_s)} samples/s`);
-    // Evaluate every few thousand samples until the net is good.
+    // Evaluated every 4096 samples until the net is good: it must pass 90%
+    // by the evaluation after 16384 samples (about 6,000 do it). A count of
+    // samples, not a time: a slow machine takes longer, it does not fail.
+    // TRAIN_TIMEOUT_S only bounds a run that hangs.
     let trained = await state(page);
     const end = started + trainTimeoutS * 1000;
     let evaluatedAt = 0;
-    while (Date.now() < end && !(trained.training.test_accuracy > 0.9)) {
-      if (trained.training.samples_seen >= evaluatedAt + 4096 && trained.buttons.evaluate) {
+    while (Date.now() < end && !(trained.training.test_accuracy > 0.9) &&
+           !(evaluatedAt >= 16384 && !trained.training.evaluating)) {
+      if (!trained.training.evaluating && trained.training.samples_seen >= evaluatedAt + 4096) {
         evaluatedAt = trained.training.samples_seen;
-        await click(page, trained.buttons.evaluate);
+        const before = trained.training.evaluations;
+        await clickUntil(page, 'evaluate', 'an evaluation',
+          (t) => t.training.evaluating || t.training.evaluations > before);
       }
-      await sleep(1000);
+      await sleep(500);
       trained = await state(page);
     }
-    check(`test accuracy passes 90% within ${trainTimeoutS} s`, trained.training.test_accuracy > 0.9,
+    check('test accuracy passes 90% within 16384 samples', trained.training.test_accuracy > 0.9,
       `${(100 * trained.training.test_accuracy).toFixed(2)}% after ${trained.training.samples_seen} samples, ` +
       `${((Date.now() - started) / 1000).toFixed(0)} s`);
     check('the trained net reads the drawn 7 as 7', trained.prediction === 7,
@@ -640,7 +667,7 @@ async function isolatedRun(browser, server) {
       // Seen now and then under load: the question is on screen but its
       // button is not in the state JSON. Reported, and asked once more.
       const t = await state(page);
-      console.log(`note: ${e.message}; offered ${t.session.offered}, buttons ${Object.keys(t.buttons).join(' ')}`);
+      retried(`a reload: ${e.message}; offered ${t.session.offered}, buttons ${Object.keys(t.buttons).join(' ')}`);
       await page.screenshot({ path: path.join(artifacts, 'web-continue-missing.png') });
       await page.reload();
       await appReady(page);
@@ -784,17 +811,6 @@ async function plainHostRun(browser, server) {
       const t = await state(page);
       return (t.training.samples_seen > seenBefore + 640 || t.training.state === 'paused') && t;
     }).catch(() => state(page));
-    if (s.training.state === 'paused') {
-      // Known, not yet understood: now and then the first batch in main-loop
-      // slices has a loss that is not a number (docs/architecture.md, open
-      // questions). Reported here, and the run must go on after a Resume.
-      console.log(`note: plain host: the run paused at once: ${s.training.message}`);
-      await clickUntil(page, 'resume', 'the run to go on', (t) => t.training.state === 'running');
-      s = await waitFor('some batches after resuming', 60, async () => {
-        const t = await state(page);
-        return t.training.samples_seen > seenBefore + 640 && t;
-      }).catch(() => state(page));
-    }
     check('plain host: training makes progress in slices',
       s.training.state === 'running' && s.training.samples_seen > seenBefore + 640,
       `${s.training.state}${s.training.message ? ` (${s.training.message})` : ''}, ` +
@@ -864,7 +880,7 @@ async function main() {
     // the isolated run only; the other two need a server of their own.
     const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
     try {
-      await isolatedRun(browser, { base: deploymentBase });
+      await scenario('isolated run', () => isolatedRun(browser, { base: deploymentBase }));
     } finally {
       await browser.close();
     }
@@ -873,13 +889,13 @@ async function main() {
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   try {
-    await seedDefaultModel(server);
-    await coldLoadRun(browser, server);
-    await layoutRun(browser, server);
-    await isolatedRun(browser, server);
-    if (fs.existsSync(path.join(webDir, 'digitlab-st.js'))) await plainHostRun(browser, server);
+    await scenario('seeding the default model', () => seedDefaultModel(server));
+    await scenario('cold load', () => coldLoadRun(browser, server));
+    await scenario('layouts', () => layoutRun(browser, server));
+    await scenario('isolated run', () => isolatedRun(browser, server));
+    if (fs.existsSync(path.join(webDir, 'digitlab-st.js'))) await scenario('plain host', () => plainHostRun(browser, server));
     else check('single-thread build digitlab-st.js exists', false);
-    await lostServerRun(browser, server);  // last: it stops the server
+    await scenario('lost server', () => lostServerRun(browser, server));  // last: it stops the server
   } finally {
     await browser.close();
     server.proc.kill();
@@ -891,6 +907,9 @@ main().catch((e) => {
   failed++;
   console.log(`FAILED: ${e.stack || e}`);
 }).finally(() => {
-  console.log(`${passed} passed, ${failed} failed`);
+  check(`at most ${kRetriesAllowed} retries`, retries.length <= kRetriesAllowed,
+    `${retries.length}${retries.length ? ': ' + retries.join('; ') : ''}`);
+  console.log(`seconds by scenario: ${scenarioSeconds.map(([name, s]) => `${name} ${s.toFixed(0)}`).join(', ')}`);
+  console.log(`${passed} passed, ${failed} failed, ${retries.length} retries`);
   process.exitCode = failed ? 1 : 0;
 });

@@ -211,8 +211,13 @@ struct AppState {
   double last_summary_at = 0;
   double slice_budget_ms = 6;  // main-loop training time per frame, adapted
   double started_at = 0;
-  bool autotest_started = false;
-  bool autotest_evaluated = false;
+  // Where a desktop --autotest run is (automation.cpp).
+  struct AutotestRun {
+    enum class Stage { starting, training, evaluating, showing } stage = Stage::starting;
+    std::uint64_t samples_from = 0;  // samples seen when training started
+    std::size_t evals_before = 0;    // evaluations before the autotest's own
+    double shown_since = 0;          // when the state was written
+  } autotest;
   Architecture applied_arch;        // the trainer's architecture as last seen
   std::uint64_t applied_seed = 1;   // the seed the trainer's weights started from
   MessageLog log;

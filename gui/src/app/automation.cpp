@@ -1,7 +1,6 @@
 #include "app/automation.h"
 
 #include <cstdio>
-#include <fstream>
 
 #include "app/data_feed.h"
 #include "app/prediction.h"
@@ -58,6 +57,7 @@ StatusReport make_report(const AppState& app) {
     if (p->best_accuracy >= 0) r.best_accuracy = p->best_accuracy;
     r.history_points = p->history.size();
     r.evaluations = p->evals.size();
+    r.evaluating = p->evaluating;
     r.trainer_message = p->message;
     if (p->last_teach) r.teach = *p->last_teach;
     r.teachings = p->teachings;
@@ -89,19 +89,32 @@ StatusReport make_report(const AppState& app) {
   return r;
 }
 
+namespace {
+// Whole or not at all: a test polls for the file.
+void write_state(const AppState& app) {
+  const std::string json = status_json(make_report(app)) + "\n";
+  if (app.options.state_out.empty()) std::printf("%s", json.c_str());
+  else write_file_atomically(app.options.state_out, std::vector<std::uint8_t>(json.begin(), json.end()));
+}
+}  // namespace
+
 bool autotest_tick(AppState& app) {
-  const double t = now_seconds() - app.started_at;
+  using Stage = AppState::AutotestRun::Stage;
+  AppState::AutotestRun& run = app.autotest;
+  const double now = now_seconds();
+  const TrainerProgress& p = *app.progress;
   if (app.session.offer) {
     // A saved session from the previous --autotest run: carry it on.
     continue_session(app);
     app.log.add("autotest: continued the saved session");
   }
-  if (!app.autotest_started && t > 1.0 && app.session.read_done) {
-    app.autotest_started = true;
+  if (run.stage == Stage::starting && now - app.started_at > 1.0 && app.session.read_done) {
+    run.stage = Stage::training;
+    run.samples_from = p.samples_seen;
     draw_demo_digit(app.pad);
     if (!app.session.restored) {
-      // Long enough to train through the whole test, so the frame times are
-      // measured while training at full speed, and only from then on.
+      // Epochs enough to go on training to the end, so frame times are
+      // measured while training at full speed.
       app.settings.hyper.epochs = 1000;
       app.trainer->set_hyperparameters(app.settings.hyper);
       app.trainer->start();
@@ -111,17 +124,24 @@ bool autotest_tick(AppState& app) {
     app.frame_training = FrameStats();
     app.log.add("autotest: drew a digit and started training");
   }
-  // An evaluation shortly before the end, so the state says how good the
-  // net that reads the drawn 7 is.
-  if (app.autotest_started && !app.autotest_evaluated && t > app.options.autotest_s - 8) {
-    app.autotest_evaluated = true;
-    app.trainer->evaluate_now();
+  if (run.stage == Stage::training && p.samples_seen >= run.samples_from + kAutotestSamples &&
+      app.frame_training.summary().count >= kAutotestFrames) {
+    run.stage = Stage::evaluating;
+    run.evals_before = p.evals.size();
+    app.trainer->evaluate_now();  // the state then says how good the net that reads the drawn 7 is
   }
-  if (t < app.options.autotest_s) return true;
+  if (run.stage == Stage::evaluating && p.evals.size() > run.evals_before && !p.evaluating) {
+    run.stage = Stage::showing;
+    run.shown_since = now;
+    save_session_now(app);
+    write_state(app);
+  }
+  if (run.stage == Stage::showing) return now - run.shown_since < kAutotestShowS;
+  if (now - app.started_at < app.options.autotest_s) return true;
+  app.log.add("autotest: out of time before " + std::string(run.stage == Stage::evaluating ? "the evaluation came in"
+                                                            : "training got far enough"));
   save_session_now(app);
-  const std::string json = status_json(make_report(app));
-  if (app.options.state_out.empty()) std::printf("%s\n", json.c_str());
-  else std::ofstream(app.options.state_out) << json << "\n";
+  write_state(app);
   return false;
 }
 

@@ -11,8 +11,17 @@ namespace digitlab::gui {
 
 StatusReport make_report(const AppState& app);
 
-// --autotest: draw a 7, train, continue a saved session if one is offered,
-// and after the given time write the state and quit (returns false then).
+// --autotest: draws a 7 and trains, or carries on a kept session if one is
+// offered; once kAutotestSamples more samples are trained and
+// kAutotestFrames frames drawn while training, evaluates; once that
+// evaluation is in, writes the state, keeps the window up kAutotestShowS
+// seconds (for a screenshot) and quits (returns false then). What ends the
+// run is what happened, not the clock: a slow machine takes longer. The
+// --autotest seconds only bound a run that gets nowhere: it writes what it
+// has then, and the checks say what is missing.
+constexpr std::uint64_t kAutotestSamples = 19200;  // 300 batches of 64
+constexpr std::size_t kAutotestFrames = 300;
+constexpr double kAutotestShowS = 3;
 bool autotest_tick(AppState& app);
 
 }  // namespace digitlab::gui

@@ -54,6 +54,7 @@ std::string status_json(const StatusReport& r) {
                    {"best_accuracy", optional(r.best_accuracy)},
                    {"history_points", r.history_points},
                    {"evaluations", r.evaluations},
+                   {"evaluating", r.evaluating},
                    {"message", r.trainer_message},
                    {"samples_per_s", r.samples_per_s},
                    {"eta_s", r.eta_s},

@@ -61,6 +61,7 @@ struct StatusReport {
   std::optional<double> best_accuracy;  // of this run, what restore_best brings back
   std::size_t history_points = 0;
   std::size_t evaluations = 0;
+  bool evaluating = false;  // an evaluation is under way
   std::string trainer_message;
   float samples_per_s = 0;
   double eta_s = 0;

@@ -18,7 +18,7 @@ struct LaunchOptions {
   std::string model_name = "default";
   std::string token;             // the server's write token, if it has one
   std::string state_dir;         // desktop: where the session is kept between starts
-  double autotest_s = 0;         // > 0: draw, train, run this long, write state_out, quit
+  double autotest_s = 0;         // > 0: draw, train, evaluate, write state_out, quit; at most this long
   std::string state_out;
   // Training settings to start with, by their names in core's table
   // (hyperparameters.h), e.g. from the page's address: ?epochs=3&lr=0.01.

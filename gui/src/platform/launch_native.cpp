@@ -55,7 +55,8 @@ std::optional<int> read_launch_options(int argc, char** argv, LaunchOptions& opt
       ->type_name("DIR")
       ->capture_default_str();
   cli.add_option("--autotest", options.autotest_s,
-                 "draw a 7, train, then after SECONDS write the state JSON and quit")
+                 "draw a 7, train 300 batches, evaluate, write the state JSON and quit; a run that has not got "
+                 "there after SECONDS writes what it has and quits")
       ->type_name("SECONDS")
       ->check([](const std::string& text) {
         char* end = nullptr;
