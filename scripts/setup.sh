@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One idempotent set-up step shared by scripts/run.sh and scripts/test.sh.
 # Installs Debian packages, unpacks Dear ImGui and SDL2 from Debian's source
-# packages, builds SDL2 for WebAssembly once, fetches MNIST and the browser
-# test's npm tools (bench/compare.sh installs the benchmarks' own).
+# packages, fetches MNIST and the browser test's npm tools (bench/compare.sh
+# installs the benchmarks' own). SDL2 for WebAssembly is built by
+# scripts/web_sdl2.sh, which scripts/build.sh runs beside the native build.
 # Everything built or downloaded outside the clone lives in $DIGITLAB_CACHE so
 # a second run on the same machine skips it.
 set -euo pipefail
@@ -10,8 +11,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${DIGITLAB_CACHE:-$HOME/.cache/digitlab}
 mkdir -p "$cache"
-# One set-up at a time per cache: two clones set up at once would build SDL2
-# in the same work folder.
+# One set-up at a time per cache: two clones set up at once would unpack
+# the same sources.
 exec 9>"$cache/.setup.lock"
 flock 9
 export NODE_PATH=/usr/share/nodejs
@@ -19,7 +20,7 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------
 packages=(
-  build-essential cmake pkg-config git ca-certificates xz-utils curl python3
+  build-essential cmake ninja-build pkg-config git ca-certificates xz-utils curl python3
   emscripten nodejs npm
   libsdl2-dev libgl-dev
   xtensor-dev xtl-dev libxsimd-dev libopenblas-dev
@@ -69,25 +70,6 @@ SRC
   tar -xJf "$apt_dir"/archives/imgui_1.86*.orig.tar.xz -C "$imgui_dir" --strip-components=1
   tar -xzf "$apt_dir"/archives/libsdl2_2.26.5*.orig.tar.gz -C "$sdl_src" --strip-components=1
 fi
-
-# --- SDL2 for WebAssembly, twice ---------------------------------------------
-# With -pthread for the app proper, and without threads for the single-thread
-# build that pages without cross-origin isolation load (gui/web_app.cmake).
-build_web_sdl2() {  # $1: install prefix, then extra CMake arguments
-  local prefix=$1 work="$cache/sdl2-web-build"
-  shift
-  [ -f "$prefix/lib/libSDL2.a" ] && return
-  log "building SDL2 for WebAssembly into ${prefix##*/} (a few minutes, once)"
-  rm -rf "$work"
-  emcmake cmake -S "$sdl_src" -B "$work" -DCMAKE_BUILD_TYPE=Release -DSDL_SHARED=OFF -DSDL_STATIC=ON \
-    -DSDL_TEST=OFF -DSDL_AUDIO=OFF -DSDL_HAPTIC=OFF -DSDL_JOYSTICK=OFF -DSDL_SENSOR=OFF -DSDL_POWER=OFF \
-    -DCMAKE_INSTALL_PREFIX="$prefix" "$@" >"$work.log" 2>&1
-  cmake --build "$work" -j"$(nproc)" >>"$work.log" 2>&1
-  cmake --install "$work" >>"$work.log" 2>&1
-  rm -rf "$work"
-}
-build_web_sdl2 "$cache/sdl2-web-2.26.5" -DCMAKE_C_FLAGS=-pthread
-build_web_sdl2 "$cache/sdl2-web-st-2.26.5" -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF
 
 # --- Header-only packages for em++ -----------------------------------------
 # em++ must never see /usr/include (it would pull glibc headers), so the

@@ -33,13 +33,17 @@ isa_flags() {
 archive="$out/libdigitlab_core_fuzz.a"
 if [ ! -f "$archive" ] || [ -n "$(find "$root/core/src" "$root/core/include" "$0" -newer "$archive" -print -quit)" ]; then
   echo "[fuzz] compiling core with clang-14 + ASan + UBSan + coverage"
+  compile() {  # one source, on one of the machine's cores
+    # shellcheck disable=SC2046  # isa_flags is a list of flags
+    "$cxx" "${common[@]}" "${instrument[@]}" $(isa_flags "$1") -c "$root/core/src/$1.cpp" -o "$out/obj/$1.o"
+  }
   objects=()
   for source in "${core_sources[@]}"; do
-    # shellcheck disable=SC2046  # isa_flags is a list of flags
-    "$cxx" "${common[@]}" "${instrument[@]}" $(isa_flags "$source") \
-      -c "$root/core/src/$source.cpp" -o "$out/obj/$source.o"
+    while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n; done
+    compile "$source" &
     objects+=("$out/obj/$source.o")
   done
+  while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n; done
   rm -f "$archive"
   ar rcs "$archive" "${objects[@]}"
 fi
