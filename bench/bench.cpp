@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "digitlab/digitlab.h"
-#include "digitlab/kernel_path.h"
+#include "digitlab/nn/kernel_path.h"
 
 namespace digitlab {
 

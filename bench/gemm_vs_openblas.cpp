@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <vector>
 
-#include "digitlab/kernel_path.h"
-#include "kernels.h"
+#include "digitlab/nn/kernel_path.h"
+#include "nn/kernels.h"
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" char* openblas_get_corename(void);

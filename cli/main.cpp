@@ -57,17 +57,17 @@ std::string dataset_name_of(const std::string& folder) {
   return p.filename().string();
 }
 
-// The run's settings: the preset's (or PyTorch's plain SGD, or the seeding
-// recipe), then the layers of --arch, then every setting given on the
-// command line.
+// The run's settings: DigitLab's for the net of --arch or --preset
+// (training_config), or PyTorch's plain SGD, or the seeding recipe; then
+// every setting given on the command line.
 TrainerConfig train_config(const TrainOptions& o) {
   const std::string dataset_name = dataset_name_of(o.data);
-  TrainerConfig c = o.pytorch_defaults ? plain_sgd_config()
-                    : o.seeding        ? seeding_trainer_config(dataset_name)
-                                       : preset_trainer_config(o.preset, dataset_name);
-  if (o.pytorch_defaults) c.arch = preset_architecture(o.preset);
-  if (!o.arch.empty()) c.arch = parse_architecture(o.arch);
-  if (!o.arch.empty() && !o.pytorch_defaults) c.hyper.augment.enabled = augments_by_default(c.arch, dataset_name);
+  const Architecture arch = o.arch.empty() ? preset_architecture(o.preset) : parse_architecture(o.arch);
+  TrainerConfig c = o.seeding ? seeding_trainer_config(dataset_name) : training_config(arch, dataset_name);
+  if (o.pytorch_defaults) {
+    c = plain_sgd_config();
+    c.arch = arch;
+  }
   c.dataset_name = dataset_name;
   for (const auto& [name, text] : o.settings) set_setting(c.hyper, name, text);
   if (!o.init.empty()) c.init = parse_init(o.init);

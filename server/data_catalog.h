@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <digitlab/dataset.h>
+#include <digitlab/data/dataset.h>
 
 namespace digitlab::server {
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <vector>
 
-#include <digitlab/trainer.h>
+#include <digitlab/train/trainer.h>
 
 #include "api_error.h"
 #include "data_catalog.h"

@@ -13,8 +13,8 @@
 #include <mutex>
 #include <thread>
 
-#include <digitlab/common.h>
-#include <digitlab/kernel_path.h>
+#include <digitlab/util/common.h>
+#include <digitlab/nn/kernel_path.h>
 
 #include "data_catalog.h"
 #include "http_server.h"

@@ -1,6 +1,6 @@
 #include "model_name.h"
 
-#include <digitlab/model_name.h>
+#include <digitlab/io/model_name.h>
 
 #include "api_error.h"
 

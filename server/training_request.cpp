@@ -59,13 +59,21 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
     if (!request.dataset) invalid("no data set named '" + j.at("dataset").get<std::string>() + "'");
   }
 
+  if (j.contains("resume") && !j.at("resume").is_boolean()) invalid("resume must be true or false");
+  const bool resume = j.value("resume", false);
+  if (resume) request.start_from = latest_weights(store, model);
   TrainerConfig& config = request.config;
   try {
-    config = preset_trainer_config(j.contains("preset") ? string_field(j, "preset") : "cnn", request.dataset->name);
-    if (j.contains("arch")) {
-      config.arch = parse_architecture(string_field(j, "arch"));
-      config.hyper.augment.enabled = augments_by_default(config.arch, request.dataset->name);
-    }
+    // The net: the model's own when resuming, else the arch, else the
+    // preset's; DigitLab's defaults for it (training_config), then the
+    // settings the request names.
+    const Architecture named = j.contains("arch") ? parse_architecture(string_field(j, "arch"))
+                                                  : preset_architecture(j.contains("preset") ? string_field(j, "preset")
+                                                                                             : "cnn");
+    if (resume && (j.contains("arch") || j.contains("preset")) && request.start_from->model.arch != named)
+      invalid("resume trains the model's own layers (" + to_string(request.start_from->model.arch) +
+              "): leave out preset and arch");
+    config = training_config(resume ? request.start_from->model.arch : named, request.dataset->name);
     // Every training setting by its name in core's table, typed as the table says.
     for (const SettingInfo& s : training_settings()) {
       if (!j.contains(s.name)) continue;
@@ -84,16 +92,6 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
     check_hyperparameters(config.hyper);
   } catch (const Error& e) {
     invalid(e.what());
-  }
-  if (j.contains("resume") && !j.at("resume").is_boolean()) invalid("resume must be true or false");
-  const bool resume = j.value("resume", false);
-  if (resume) {
-    request.start_from = latest_weights(store, model);
-    if (j.contains("arch") || j.contains("preset"))
-      if (request.start_from->model.arch != config.arch)
-        invalid("resume trains the model's own layers (" + to_string(request.start_from->model.arch) +
-                "): leave out preset and arch");
-    config.arch = request.start_from->model.arch;
   }
   try {
     check_trainable(config.arch, config.hyper.batch_size);

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 
-#include <digitlab/hyperparameters.h>
-#include <digitlab/trainer.h>
+#include <digitlab/train/settings.h>
+#include <digitlab/train/trainer.h>
 
 #include <nlohmann/json.hpp>
 

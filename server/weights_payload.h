@@ -4,7 +4,7 @@
 #pragma once
 #include <string>
 
-#include <digitlab/weights_io.h>
+#include <digitlab/io/weights.h>
 
 #include "store.h"
 

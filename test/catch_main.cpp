@@ -5,8 +5,8 @@
 
 #include <iostream>
 
-#include "digitlab/common.h"
-#include "digitlab/kernel_path.h"
+#include "digitlab/util/common.h"
+#include "digitlab/nn/kernel_path.h"
 
 int main(int argc, char* argv[]) {
   // ctest runs part of the core suite once per kernel path (DIGITLAB_KERNEL):

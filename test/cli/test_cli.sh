@@ -38,10 +38,20 @@ expect_exit 1 "no train-images" -- "$cli" train --data "$work" --epochs 1
 echo '{"format":"digitlab-weights","version":7}' > "$work/bad.json"
 expect_exit 1 "unsupported format version 7" -- "$cli" eval --weights "$work/bad.json" --data "$data"
 
-# Train one epoch, plain lines when stdout is not a terminal.
-out=$("$cli" train --data "$data" --epochs 1 --arch dense64,relu,dense10 --out "$work/w.bin" 2>&1) || fail "train failed: $out"
+# Train one epoch, plain lines when stdout is not a terminal. A dense net
+# named by --arch trains with the mlp's defaults (lr 0.05, weight decay
+# 0.0005, no augmentation, no non-digits), not the cnn preset's; a setting
+# given (here non-digits, so the net learns to be unsure of scribbles,
+# checked below) overrides its default.
+out=$("$cli" train --data "$data" --epochs 1 --arch dense64,relu,dense10 --out "$work/w-defaults.bin" 2>&1) ||
+  fail "train failed: $out"
+grep -q "^settings optimizer=momentum lr=0.05 momentum=0.9 weight_decay=0.0005 .* augment=false .* non_digits=0 .* kernel=" <<<"$out" ||
+  fail "train --arch of a dense net did not print the mlp's settings: $out"
+out=$("$cli" train --data "$data" --epochs 1 --arch dense64,relu,dense10 --non-digits 0.1 --out "$work/w.bin" 2>&1) ||
+  fail "train failed: $out"
 grep -q "^data=.* arch=dense64,relu,dense10$" <<<"$out" || fail "train did not name its net: $out"
-grep -q "^settings optimizer=momentum lr=0.03 .* augment=false " <<<"$out" || fail "train did not print its settings: $out"
+grep -q "^settings optimizer=momentum lr=0.05 momentum=0.9 weight_decay=0.0005 .* non_digits=0.1 " <<<"$out" ||
+  fail "train did not take --non-digits over the default: $out"
 grep -qE "^epoch=1 test_accuracy=0\.9[0-9]+" <<<"$out" || fail "train printed no epoch line: $out"
 grep -qE "^accuracy=0\.9[0-9]{3}$" <<<"$out" || fail "train printed no final accuracy: $out"
 [ -s "$work/w.bin" ] || fail "train wrote no weights"

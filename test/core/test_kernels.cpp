@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "digitlab/common.h"
-#include "digitlab/kernel_path.h"
-#include "kernels.h"
+#include "digitlab/util/common.h"
+#include "digitlab/nn/kernel_path.h"
+#include "nn/kernels.h"
 
 using digitlab::GemmArgs;
 

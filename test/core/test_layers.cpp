@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "digitlab/digitlab.h"
-#include "layers.h"
-#include "loss.h"
+#include "nn/layers.h"
+#include "nn/loss.h"
 
 using namespace digitlab;
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "digitlab/common.h"
-#include "digitlab/model_name.h"
+#include "digitlab/util/common.h"
+#include "digitlab/io/model_name.h"
 
 using namespace digitlab;
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "batch_source.h"
-#include "loss.h"
+#include "train/batch_source.h"
+#include "nn/loss.h"
 #include "test_support.h"
 
 using namespace digitlab;

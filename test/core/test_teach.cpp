@@ -3,7 +3,7 @@
 // past the bar puts the previous weights back.
 #include <catch2/catch.hpp>
 
-#include "batch_source.h"
+#include "train/batch_source.h"
 #include "test_support.h"
 
 using namespace digitlab;

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <thread>
 
-#include "metric_history.h"
+#include "train/metric_history.h"
 #include "test_support.h"
 
 using namespace digitlab;
@@ -266,6 +266,46 @@ TEST_CASE("teaching a drawing reports before and after, keeps it in the personal
   REQUIRE(wait_for([&] { return blind.progress()->teachings == 1; }));
   CHECK_FALSE(blind.progress()->last_teach->taught);
   CHECK(blind.progress()->personal->empty());
+}
+
+// Main-loop mode, a kept teaching in the middle of a batch: the pieces
+// trained so far computed their gradients on the weights before the
+// teaching, so they are dropped, not added to the taught weights. Then it
+// makes no difference how far the batch had got: two trainers that were
+// taught a few and a few dozen samples into it end up with the same weights.
+TEST_CASE("a kept teaching drops the batch under way, whose gradients were of the old weights", "[trainer]") {
+  const auto test = test::mnist("test");
+  Image28 image{};
+  image_to_unit(test->image(1), image.data());
+  const auto taught_after = [&](int tiny_slices) {
+    TrainerConfig c = small_config();
+    c.hyper.epochs = 1000;
+    c.evaluate_each_epoch = false;
+    Trainer trainer(c, small_train(), small_test(), /*threaded=*/false);
+    trainer.step(40);
+    for (int i = 0; i < 100000 && trainer.progress()->steps < 40; ++i) trainer.run_slice(50);
+    trainer.step(1);
+    for (int i = 0; i < tiny_slices; ++i) trainer.run_slice(0.001);  // a sample or so each
+    std::this_thread::sleep_for(60ms);  // progress is published at 20 Hz
+    trainer.run_slice(0);
+    REQUIRE(trainer.progress()->steps == 40);  // the batch is under way
+    REQUIRE(trainer.progress()->batch_samples_done > 0);
+    trainer.teach(image, test->labels[1]);
+    trainer.run_slice(0);  // the teaching, nothing else
+    REQUIRE(trainer.progress()->last_teach);
+    INFO(trainer.progress()->last_teach->message);
+    REQUIRE((trainer.progress()->last_teach->taught && !trainer.progress()->last_teach->restored));
+    CHECK(trainer.progress()->batch_samples_done == 0);
+    for (int i = 0; i < 100000 && trainer.progress()->steps < 41; ++i) trainer.run_slice(50);
+    REQUIRE(trainer.progress()->steps == 41);
+    return trainer.snapshot()->file.model.params;
+  };
+  const std::vector<float> early = taught_after(2), late = taught_after(24);
+  REQUIRE(early.size() == late.size());
+  double most = 0;
+  for (std::size_t i = 0; i < early.size(); ++i) most = std::max(most, double(std::abs(early[i] - late[i])));
+  INFO("largest difference of a weight: " << most);
+  CHECK(most < 1e-6);
 }
 
 TEST_CASE("metric histories stay bounded over a long run", "[trainer]") {

@@ -1,6 +1,6 @@
 // libFuzzer target: core's IDX parsers (images and labels), which read every
 // data set the server loads.
-#include <digitlab/dataset.h>
+#include <digitlab/data/dataset.h>
 
 #include <cstdint>
 #include <cstdlib>

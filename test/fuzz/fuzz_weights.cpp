@@ -1,7 +1,7 @@
 // libFuzzer target: core's weights parser (JSON and binary, versions 1 and 2,
 // chosen by content as the server's PUT does; the seeds hold all four). Anything it accepts must survive a round trip
 // through both formats unchanged.
-#include <digitlab/weights_io.h>
+#include <digitlab/io/weights.h>
 
 #include <cstdint>
 #include <cstdlib>

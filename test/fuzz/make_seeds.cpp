@@ -1,7 +1,7 @@
 // Writes the fuzzers' starting corpora: small valid inputs that the mutations
 // start from (weights in both formats, IDX images and labels).
-#include <digitlab/model.h>
-#include <digitlab/weights_io.h>
+#include <digitlab/nn/model.h>
+#include <digitlab/io/weights.h>
 
 #include <fstream>
 #include <string>

@@ -19,12 +19,12 @@ instrument=(-fsanitize=fuzzer-no-link,$sanitize -fno-sanitize-recover=undefined)
 
 # All of core's sources (the parsers reach most of them through the model
 # checks). The gemm kernels get the ISA flags core/CMakeLists.txt gives them.
-core_sources=()
-for f in "$root"/core/src/*.cpp; do core_sources+=("$(basename "$f" .cpp)"); done
+core_sources=()  # paths under core/src without .cpp, e.g. nn/kernels_avx2
+while read -r f; do core_sources+=("${f%.cpp}"); done < <(cd "$root/core/src" && find . -name '*.cpp' | sed 's|^\./||' | sort)
 isa_flags() {
   case $1 in
-    kernels_avx2) echo "-mavx2 -mfma" ;;
-    kernels_avx512) echo "-mavx512f -mavx512vl -mavx2 -mfma" ;;
+    nn/kernels_avx2) echo "-mavx2 -mfma" ;;
+    nn/kernels_avx512) echo "-mavx512f -mavx512vl -mavx2 -mfma" ;;
   esac
 }
 
@@ -35,13 +35,13 @@ if [ ! -f "$archive" ] || [ -n "$(find "$root/core/src" "$root/core/include" "$0
   echo "[fuzz] compiling core with clang-14 + ASan + UBSan + coverage"
   compile() {  # one source, on one of the machine's cores
     # shellcheck disable=SC2046  # isa_flags is a list of flags
-    "$cxx" "${common[@]}" "${instrument[@]}" $(isa_flags "$1") -c "$root/core/src/$1.cpp" -o "$out/obj/$1.o"
+    "$cxx" "${common[@]}" "${instrument[@]}" $(isa_flags "$1") -c "$root/core/src/$1.cpp" -o "$out/obj/${1//\//_}.o"
   }
   objects=()
   for source in "${core_sources[@]}"; do
     while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n; done
     compile "$source" &
-    objects+=("$out/obj/$source.o")
+    objects+=("$out/obj/${source//\//_}.o")
   done
   while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n; done
   rm -f "$archive"

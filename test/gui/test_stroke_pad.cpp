@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "digitlab/preprocess.h"
+#include "digitlab/drawing/preprocess.h"
 #include "logic/stroke_pad.h"
 
 using namespace digitlab::gui;

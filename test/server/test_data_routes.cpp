@@ -1,7 +1,7 @@
 // Health, data sets, single samples and sample blocks, and their errors.
 #include <catch2/catch.hpp>
 
-#include <digitlab/dataset.h>
+#include <digitlab/data/dataset.h>
 
 #include "test_support.h"
 

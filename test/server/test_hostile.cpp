@@ -17,7 +17,7 @@
 #include <fstream>
 #include <thread>
 
-#include <digitlab/model.h>
+#include <digitlab/nn/model.h>
 
 #include "test_support.h"
 

@@ -73,6 +73,9 @@ TEST_CASE("a training job reports progress and stores its weights as a new versi
   CHECK(job["settings"]["arch"] == "dense16,relu,dense10");
   CHECK(job["settings"]["preset"].is_null());
   CHECK(job["settings"]["augment"] == false);
+  // A dense net gets the defaults of its kind, not the cnn's non-digits and weight decay.
+  CHECK(job["settings"]["non_digits"] == 0);
+  CHECK(job["settings"]["weight_decay"] == 0.0005);
   CHECK(job["settings"]["optimizer"] == "adam");
   CHECK(job["settings"]["lr"] == 0.01);
   CHECK(job["settings"]["epochs"] == 3);
@@ -100,9 +103,12 @@ TEST_CASE("a training job reports progress and stores its weights as a new versi
   CHECK(version["metrics"]["test_accuracy"].get<double>() ==
         Approx(done["progress"]["test_accuracy"].get<double>()).epsilon(1e-5));
 
-  // Resuming trains on from the latest version, keeping its architecture.
+  // Resuming trains on from the latest version, keeping its architecture,
+  // with the defaults of that net (not the cnn preset's).
   const json resumed = start_job(client, "trained", {{"dataset", "tiny"}, {"epochs", 1}, {"resume", true}});
   CHECK(resumed["settings"]["arch"] == "dense16,relu,dense10");
+  CHECK(resumed["settings"]["lr"] == 0.05);
+  CHECK(resumed["settings"]["non_digits"] == 0);
   const json resumed_done = wait_until_over(client, resumed);
   CHECK(resumed_done["state"] == "finished");
   CHECK(resumed_done["version"] == 2);

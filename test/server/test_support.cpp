@@ -1,7 +1,7 @@
 #include "test_support.h"
 
-#include <digitlab/dataset.h>
-#include <digitlab/model.h>
+#include <digitlab/data/dataset.h>
+#include <digitlab/nn/model.h>
 
 #include <algorithm>
 #include <fstream>

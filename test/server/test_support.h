@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <digitlab/weights_io.h>
+#include <digitlab/io/weights.h>
 
 #include <httplib.h>
 

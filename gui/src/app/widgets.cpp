@@ -279,17 +279,11 @@ std::string number_or_dash(bool known, const char* format, double value) {
 
 namespace {
 
-std::string shortest(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
-
 // What the tooltip says: the table's help, then the range and unit.
 std::string setting_tooltip(const SettingInfo& s) {
   std::string text = s.help;
   if (s.kind == SettingKind::number || s.kind == SettingKind::integer) {
-    text += "\nRange: " + shortest(s.min) + " to " + shortest(s.max);
+    text += "\nRange: " + number_text(s.min) + " to " + number_text(s.max);
     if (*s.unit) text += std::string(" ") + s.unit;
     text += s.log_scale ? " (the slider is logarithmic)." : ".";
   } else if (s.kind == SettingKind::choice) {

@@ -8,8 +8,8 @@
 #include <imgui.h>
 
 #include "app/app_state.h"
-#include "digitlab/common.h"
-#include "digitlab/hyperparameters.h"
+#include "digitlab/util/common.h"
+#include "digitlab/train/settings.h"
 #include "logic/layout.h"
 
 namespace digitlab::gui {

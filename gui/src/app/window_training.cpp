@@ -140,7 +140,7 @@ void net_controls(AppState& app, float label_w) {
       const bool chosen = ImGui::Selectable(name.c_str(), preset == name);
       note_clickable(app, ("net_" + name).c_str());
       if (chosen) {
-        const TrainerConfig config = preset_trainer_config(name);
+        const TrainerConfig config = training_config(preset_architecture(name), app.data.dataset);
         set_architecture_text(s, config.arch);
         const int epochs = s.hyper.epochs;
         s.hyper = config.hyper;
@@ -197,7 +197,16 @@ void layers_and_seed(AppState& app) {
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
   if (ImGui::InputText("##layers", s.arch_text, sizeof s.arch_text)) {
     try {
-      s.arch = parse_architecture(s.arch_text);
+      const Architecture typed = parse_architecture(s.arch_text);
+      // A net of another kind gets the defaults of its kind, as a preset
+      // does (a dense net trains without the cnn's non-digits); a net of the
+      // same kind keeps what the user set.
+      const ArchDefaults defaults = arch_defaults(typed, app.data.dataset);
+      if (defaults != arch_defaults(s.arch, app.data.dataset)) {
+        apply_arch_defaults(s.hyper, defaults);
+        app.trainer->set_hyperparameters(s.hyper);
+      }
+      s.arch = typed;
       s.arch_error.clear();
     } catch (const Error& e) {
       s.arch_error = e.what();

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "digitlab/hyperparameters.h"
+#include "digitlab/train/settings.h"
 
 namespace digitlab::gui {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "digitlab/trainer.h"
+#include "digitlab/train/trainer.h"
 
 namespace digitlab::gui {
 

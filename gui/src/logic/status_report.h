@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "digitlab/teach.h"
+#include "digitlab/train/teach.h"
 #include "logic/frame_stats.h"
 #include "logic/layout.h"
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "digitlab/stroke.h"
+#include "digitlab/drawing/stroke.h"
 
 namespace digitlab::gui {
 

@@ -1,7 +1,5 @@
-#include <digitlab/weights_io.h>
-
-#include <fstream>
-#include <iterator>
+#include <digitlab/util/common.h>
+#include <digitlab/util/files.h>
 
 #include "platform/files.h"
 
@@ -17,9 +15,12 @@ std::string save_file(const std::string& path, const std::vector<std::uint8_t>& 
 }
 
 void open_file(const std::string& path, FileLoaded done) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return done({}, "cannot open " + path);
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const Error& e) {
+    return done({}, e.what());
+  }
   done(std::move(bytes), {});
 }
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "digitlab/hyperparameters.h"
+#include "digitlab/train/settings.h"
 #include "platform/launch.h"
 
 namespace digitlab::gui {

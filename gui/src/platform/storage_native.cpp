@@ -1,7 +1,7 @@
 // The desktop's store: one file per name in a folder, written through a
 // temporary file and a rename (core's write_file_atomically), so a crash
 // never leaves half a session.
-#include <digitlab/weights_io.h>
+#include <digitlab/util/files.h>
 
 #include <deque>
 #include <filesystem>
