@@ -21,7 +21,7 @@
 
 #include "bench.h"
 #include "digitlab/digitlab.h"
-#include "store_copy.h"
+#include "digitlab/store/store_copy.h"
 
 using namespace digitlab;
 
@@ -266,10 +266,10 @@ int command_kernel() {
 
 int command_store_copy(const std::string& from, const std::string& to) {
   if (from == to) throw Error("store copy: source and target are the same store");
-  if (!server::is_postgres_url(from) && !std::ifstream(from)) throw Error("store copy: no SQLite file " + from);
-  const server::ModelStore source(from);
-  server::ModelStore target(to);
-  const server::CopyReport report = server::copy_store(source, target, [](const server::VersionInfo& v) {
+  if (!store::is_postgres_url(from) && !std::ifstream(from)) throw Error("store copy: no SQLite file " + from);
+  const store::ModelStore source(from);
+  store::ModelStore target(to);
+  const store::CopyReport report = store::copy_store(source, target, [](const store::VersionInfo& v) {
     std::printf("copied %s v%lld (%lld bytes)\n", v.model.c_str(), static_cast<long long>(v.version),
                 static_cast<long long>(v.size));
   });

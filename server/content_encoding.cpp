@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "header_text.h"
+#include "http_util.h"
 
 namespace digitlab::server {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "api_error.h"
-#include "header_text.h"
+#include "http_util.h"
 #include "http_server.h"
 
 namespace digitlab::server {
@@ -52,7 +52,7 @@ std::string format_etag(std::int64_t version, WeightsFormat format) {
   return "\"" + std::to_string(version) + (format == WeightsFormat::binary ? kBinarySuffix : "") + "\"";
 }
 
-WriteCondition write_condition(const httplib::Request& req) {
+store::WriteCondition write_condition(const httplib::Request& req) {
   if (HttpServer::sent_empty_header("If-Match") || HttpServer::sent_empty_header("If-None-Match"))
     throw ApiError(400, "bad_precondition", "an empty If-Match or If-None-Match names no version");
   const bool has_match = req.has_header("If-Match");
@@ -64,16 +64,16 @@ WriteCondition write_condition(const httplib::Request& req) {
   if (has_none_match) {
     if (trim_spaces(req.get_header_value("If-None-Match")) != "*")
       throw ApiError(400, "bad_precondition", "a PUT accepts only If-None-Match: * (create, never overwrite)");
-    return {WriteCondition::Kind::absent, 0};
+    return {store::WriteCondition::Kind::absent, 0};
   }
-  if (!has_match) return {WriteCondition::Kind::any, 0};
+  if (!has_match) return {store::WriteCondition::Kind::any, 0};
   const std::string value = trim_spaces(req.get_header_value("If-Match"));
-  if (value == "*") return {WriteCondition::Kind::exists, 0};
+  if (value == "*") return {store::WriteCondition::Kind::exists, 0};
   const auto tag = parse_tag(value);
   if (!tag || tag->version < 1)
     throw ApiError(400, "bad_precondition",
                    "If-Match must be one version, e.g. \"3\" (got '" + value.substr(0, 40) + "')");
-  return {WriteCondition::Kind::at_version, tag->version};
+  return {store::WriteCondition::Kind::at_version, tag->version};
 }
 
 bool if_none_match_hits(const httplib::Request& req, std::int64_t version, WeightsFormat format) {

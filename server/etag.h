@@ -7,7 +7,7 @@
 
 #include <httplib.h>
 
-#include "store.h"
+#include <digitlab/store/model_store.h>
 #include "weights_payload.h"
 
 namespace digitlab::server {
@@ -22,7 +22,7 @@ std::string format_etag(std::int64_t version, WeightsFormat format);  // "\"3\""
 //   neither                -> unconditional
 // Throws ApiError 400 on a header it cannot read, an empty one, or a
 // header sent twice.
-WriteCondition write_condition(const httplib::Request& req);
+store::WriteCondition write_condition(const httplib::Request& req);
 
 // True when If-None-Match (a comma-separated list of tags, or *) names
 // this version in this representation: a GET may answer 304.

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "header_text.h"
+#include "http_util.h"
 
 namespace digitlab::server {
 

@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <cctype>
+
+#include <digitlab/util/number_text.h>
+
 #include "api_error.h"
 
 namespace digitlab::server {
@@ -17,11 +21,7 @@ bool wants_binary(const httplib::Request& req) {
   return req.get_header_value("Accept").find("application/octet-stream") != std::string::npos;
 }
 
-nlohmann::json float_json(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.7g", static_cast<double>(value));
-  return std::strtod(text, nullptr);
-}
+nlohmann::json float_json(float value) { return std::strtod(number_text(value).c_str(), nullptr); }
 
 std::optional<std::string> query_param(const httplib::Request& req, const char* name) {
   if (!req.has_param(name)) return std::nullopt;
@@ -45,6 +45,17 @@ std::uint64_t parse_integer(const std::string& text, std::uint64_t min, std::uin
   }
   if (value < min || value > max) fail();
   return value;
+}
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim_spaces(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
 }  // namespace digitlab::server

@@ -1,4 +1,7 @@
-// Small request/response helpers shared by the route files.
+// The server's HTTP helpers, one home for them: JSON answers, content
+// negotiation, query parameters, integers, and the text of header values
+// (field names and tokens compare case-insensitively, values lose the
+// spaces and tabs around them, RFC 9110 5.5).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -26,5 +29,8 @@ std::optional<std::string> query_param(const httplib::Request& req, const char* 
 // `code`, naming `what` in the message.
 std::uint64_t parse_integer(const std::string& text, std::uint64_t min, std::uint64_t max, const char* what,
                             const char* code = "bad_request");
+
+std::string lower_ascii(std::string s);
+std::string trim_spaces(const std::string& s);
 
 }  // namespace digitlab::server

@@ -8,7 +8,7 @@
 #include "api_error.h"
 #include "data_catalog.h"
 #include "http_util.h"
-#include "time_util.h"
+#include <digitlab/store/time.h>
 #include "training_request.h"
 #include "weights_payload.h"
 
@@ -43,9 +43,9 @@ json progress_json(const TrainerProgress& p) {
           {"test_loss", test_loss}};
 }
 
-json time_or_null(std::int64_t ms) { return ms ? json(iso_time(ms)) : json(); }
+json time_or_null(std::int64_t ms) { return ms ? json(store::iso_time(ms)) : json(); }
 
-json status_json(const JobRow& job) {
+json status_json(const store::JobRow& job) {
   return {{"id", job.id},
           {"model", job.model},
           {"state", job.state},
@@ -63,15 +63,15 @@ json status_json(const JobRow& job) {
 }  // namespace
 
 struct JobManager::Running {
-  JobRow claimed;
+  store::JobRow claimed;
   std::unique_ptr<Trainer> trainer;
 };
 
-JobManager::JobManager(ModelStore& store, const DataCatalog& data, JobLimits limits, std::string replica)
+JobManager::JobManager(store::ModelStore& store, const DataCatalog& data, JobLimits limits, std::string replica)
     : store_(store), data_(data), limits_(limits), replica_(std::move(replica)) {
   // Counted among the live replicas before the first submit arrives.
   store_.heartbeat(replica_, static_cast<std::int64_t>(limits_.max_running));
-  next_heartbeat_ms_ = unix_time_ms() + kHeartbeatMs;
+  next_heartbeat_ms_ = store::unix_time_ms() + kHeartbeatMs;
   monitor_ = std::thread([this] { watch(); });
 }
 
@@ -87,15 +87,15 @@ JobManager::~JobManager() {
   try {
     store_.release_jobs(replica_);
     store_.remove_replica(replica_);
-  } catch (const StoreError&) {
+  } catch (const store::StoreError&) {
     // The database is gone too: the jobs' leases run out and another server takes them.
   }
 }
 
 json JobManager::submit(const std::string& model, const std::string& body) {
   const TrainingRequest request = parse_training_request(model, body, data_, store_);
-  const JobAdmission admission{static_cast<std::int64_t>(limits_.max_queued), unix_time_ms() - limits_.lease_ms};
-  const SubmitOutcome outcome = store_.submit_job(model, body, request.settings.dump(), admission);
+  const store::JobAdmission admission{static_cast<std::int64_t>(limits_.max_queued), store::unix_time_ms() - limits_.lease_ms};
+  const store::SubmitOutcome outcome = store_.submit_job(model, body, request.settings.dump(), admission);
   if (!outcome.job)
     throw ApiError(429, "too_many_jobs",
                    std::to_string(outcome.counts.running) + " job(s) running and " +
@@ -103,7 +103,7 @@ json JobManager::submit(const std::string& model, const std::string& body) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     next_claim_ms_ = 0;
-    claim_locked(unix_time_ms());
+    claim_locked(store::unix_time_ms());
   }
   const auto job = store_.job(outcome.job->id);
   return status_json(job ? *job : *outcome.job);
@@ -148,7 +148,7 @@ void JobManager::watch() {
 }
 
 void JobManager::tick_locked() {
-  const std::int64_t now = unix_time_ms();
+  const std::int64_t now = store::unix_time_ms();
   if (now >= next_heartbeat_ms_) {
     store_.heartbeat(replica_, static_cast<std::int64_t>(limits_.max_running));
     next_heartbeat_ms_ = now + kHeartbeatMs;
@@ -163,7 +163,7 @@ void JobManager::tick_locked() {
       continue;
     }
     if (ended) {
-      std::optional<NewVersion> result;
+      std::optional<store::NewVersion> result;
       std::string error;
       if (progress->state != RunState::finished) {
         error = progress->message.empty() ? "training stopped" : progress->message;
@@ -198,7 +198,7 @@ void JobManager::claim_locked(std::int64_t now) {
   next_claim_ms_ = now + kClaimMs;
 }
 
-void JobManager::start_locked(const JobRow& claimed) {
+void JobManager::start_locked(const store::JobRow& claimed) {
   try {
     // Parsed again here: the server that runs a job may not be the one that took it.
     TrainingRequest request = parse_training_request(claimed.model, claimed.request, data_, store_);

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store.h"
+#include <digitlab/store/model_store.h>
 
 namespace digitlab {
 class Trainer;
@@ -38,7 +38,7 @@ struct JobLimits {
 
 class JobManager {
  public:
-  JobManager(ModelStore& store, const DataCatalog& data, JobLimits limits, std::string replica);
+  JobManager(store::ModelStore& store, const DataCatalog& data, JobLimits limits, std::string replica);
   ~JobManager();  // stops this server's jobs and hands them back to the queue
   JobManager(const JobManager&) = delete;
   JobManager& operator=(const JobManager&) = delete;
@@ -52,7 +52,7 @@ class JobManager {
   // Cancels a queued or running job, wherever it runs (a finished one stays
   // as it is), and returns its status; nullopt for an unknown id.
   std::optional<nlohmann::json> cancel(std::int64_t id);
-  JobCounts counts() const { return store_.job_counts(); }
+  store::JobCounts counts() const { return store_.job_counts(); }
   const std::string& replica() const { return replica_; }
 
  private:
@@ -60,9 +60,9 @@ class JobManager {
   void watch();        // the monitor thread: progress, endings, claims
   void tick_locked();  // one round of it
   void claim_locked(std::int64_t now);
-  void start_locked(const JobRow& claimed);
+  void start_locked(const store::JobRow& claimed);
 
-  ModelStore& store_;
+  store::ModelStore& store_;
   const DataCatalog& data_;
   const JobLimits limits_;
   const std::string replica_;

@@ -20,10 +20,9 @@
 #include "http_server.h"
 #include "job_manager.h"
 #include "options.h"
-#include "postgres.h"
 #include "server_setup.h"
 #include "static_site.h"
-#include "store.h"
+#include <digitlab/store/model_store.h>
 #include "weights_cache.h"
 
 namespace {
@@ -102,12 +101,12 @@ int run(const ServerOptions& options, const sigset_t& signals) {
         std::to_string(set.test->size()));
   }
 
-  if (!is_postgres_url(options.db)) {
+  if (!digitlab::store::is_postgres_url(options.db)) {
     const std::filesystem::path db = options.db;
     if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
   }
-  ModelStore store(options.db);
-  log(std::string("model store ") + store.kind() + " " + redact_url(options.db));
+  digitlab::store::ModelStore store(options.db);
+  log(std::string("model store ") + store.kind() + " " + digitlab::store::redact_url(options.db));
   WeightsCache weights_cache(kWeightsCacheBytes);
   const std::string replica = options.name.empty() ? default_replica_name() : options.name;
   JobManager jobs(store, data, JobLimits{options.max_jobs, options.job_queue, std::int64_t(options.job_lease) * 1000},

@@ -2,7 +2,6 @@
 
 #include "api_error.h"
 #include "auth.h"
-#include "header_text.h"
 #include "http_server.h"
 #include "http_util.h"
 

@@ -6,10 +6,13 @@
 
 #include <httplib.h>
 
+namespace digitlab::store {
+class ModelStore;
+}  // namespace digitlab::store
+
 namespace digitlab::server {
 
 class DataCatalog;
-class ModelStore;
 class WeightsCache;
 class JobManager;
 
@@ -21,7 +24,7 @@ void add_health_routes(httplib::Server& server, const DataCatalog& data, const J
 void add_dataset_routes(httplib::Server& server, const DataCatalog& data);
 // Write routes are authorised by the request gate (request_gate.h) from the
 // headers; max_body bounds what a weights upload may send.
-void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& cache, std::size_t max_body);
+void add_model_routes(httplib::Server& server, store::ModelStore& store, WeightsCache& cache, std::size_t max_body);
 void add_job_routes(httplib::Server& server, JobManager& jobs);
 
 }  // namespace digitlab::server

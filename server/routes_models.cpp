@@ -14,8 +14,8 @@
 #include "model_name.h"
 #include "request_gate.h"
 #include "routes.h"
-#include "store.h"
-#include "time_util.h"
+#include <digitlab/store/model_store.h>
+#include <digitlab/store/time.h>
 #include "weights_cache.h"
 #include "weights_payload.h"
 
@@ -25,8 +25,8 @@ namespace {
 
 using nlohmann::json;
 
-json version_json(const VersionInfo& info) {
-  return {{"model", info.model},         {"version", info.version}, {"created", iso_time(info.created_ms)},
+json version_json(const store::VersionInfo& info) {
+  return {{"model", info.model},         {"version", info.version}, {"created", store::iso_time(info.created_ms)},
           {"size", info.size},           {"format", info.format},
           {"metrics", json::parse(info.metrics_json, nullptr, false)}};
 }
@@ -52,7 +52,7 @@ constexpr std::chrono::milliseconds kRenderPatience{30000};
 // kept in the cache (~3x as JSON); larger ones are streamed.
 constexpr std::size_t kMaxWholeJsonCanonicalBytes = 4u << 20;
 
-std::int64_t existing_latest(const ModelStore& store, const std::string& name) {
+std::int64_t existing_latest(const store::ModelStore& store, const std::string& name) {
   const auto latest = store.latest_version(name);
   if (!latest) throw ApiError(404, "unknown_model", "no model named '" + name + "'");
   return *latest;
@@ -96,12 +96,12 @@ void stream_json(httplib::Response& res, const WeightsCache::Body& canonical, Sl
 
 }  // namespace
 
-void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& cache, std::size_t max_body) {
+void add_model_routes(httplib::Server& server, store::ModelStore& store, WeightsCache& cache, std::size_t max_body) {
   static Slots uploads(kConcurrentUploads);
   static Slots renders(kConcurrentRenders);
   server.Get("/api/models", [&store](const httplib::Request&, httplib::Response& res) {
     json models = json::array();
-    for (const VersionInfo& info : store.models()) {
+    for (const store::VersionInfo& info : store.models()) {
       json entry = version_json(info);
       entry["name"] = entry["model"];
       entry.erase("model");
@@ -146,9 +146,9 @@ void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& 
   const auto put_weights = [&store, max_body](const httplib::Request& req, httplib::Response& res,
                                               const httplib::ContentReader& reader) {
     const std::string name = model_name(req);
-    const WriteCondition condition = write_condition(req);
+    const store::WriteCondition condition = write_condition(req);
     const WeightsFormat format = upload_format(req);
-    NewVersion new_version;
+    store::NewVersion new_version;
     // Read before the parsing slot is taken: a client that sends its body
     // slowly must not keep other uploads waiting for one.
     std::string body = read_body(req, reader, max_body);
@@ -159,7 +159,7 @@ void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& 
       std::string().swap(body);  // the text goes before the binary form is built
       new_version = make_new_version(model, format_name(format));
     }
-    const WriteOutcome outcome = store.put(name, condition, new_version);
+    const store::WriteOutcome outcome = store.put(name, condition, new_version);
     if (!outcome.stored) {
       if (outcome.current > 0) res.set_header("ETag", format_etag(outcome.current, WeightsFormat::json));
       throw ApiError(412, "precondition_failed",
@@ -176,7 +176,7 @@ void add_model_routes(httplib::Server& server, ModelStore& store, WeightsCache& 
   server.Get(R"(/api/models/([^/]*)/versions)", [&store](const httplib::Request& req, httplib::Response& res) {
     const std::string name = model_name(req);
     json versions = json::array();
-    for (const VersionInfo& info : store.versions(name)) {
+    for (const store::VersionInfo& info : store.versions(name)) {
       json entry = version_json(info);
       entry.erase("model");
       versions.push_back(std::move(entry));

@@ -11,7 +11,7 @@
 #include "request_log.h"
 #include "routes.h"
 #include "job_manager.h"
-#include "sql.h"
+#include <digitlab/store/sql.h>
 #include "static_site.h"
 
 namespace digitlab::server {
@@ -42,7 +42,7 @@ void answer_exception(httplib::Response& res, std::exception_ptr error) {
     std::rethrow_exception(error);
   } catch (const ApiError& e) {
     set_error(res, e.status(), e.code(), e.what());
-  } catch (const StoreError& e) {
+  } catch (const store::StoreError& e) {
     set_error(res, 500, "storage", e.what());
   } catch (const std::exception& e) {
     set_error(res, 500, "internal", e.what());

@@ -8,17 +8,20 @@
 #include "http_server.h"
 #include "options.h"
 
+namespace digitlab::store {
+class ModelStore;
+}  // namespace digitlab::store
+
 namespace digitlab::server {
 
 class DataCatalog;
-class ModelStore;
 class WeightsCache;
 class JobManager;
 class StaticSite;
 
 struct ServerParts {
   const DataCatalog& data;
-  ModelStore& store;
+  store::ModelStore& store;
   WeightsCache& weights_cache;
   JobManager& jobs;
   const StaticSite& site;

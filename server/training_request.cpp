@@ -5,7 +5,7 @@
 #include "api_error.h"
 #include "data_catalog.h"
 #include "http_util.h"
-#include "store.h"
+#include <digitlab/store/model_store.h>
 
 namespace digitlab::server {
 
@@ -39,7 +39,7 @@ json parse_body(const std::string& body) {
   return j;
 }
 
-ModelFile latest_weights(const ModelStore& store, const std::string& model) {
+ModelFile latest_weights(const store::ModelStore& store, const std::string& model) {
   const auto latest = store.latest_version(model);
   const auto body = latest ? store.body(model, *latest) : std::nullopt;
   if (!body) throw ApiError(404, "unknown_model", "cannot resume: no model named '" + model + "'");
@@ -49,7 +49,7 @@ ModelFile latest_weights(const ModelStore& store, const std::string& model) {
 }  // namespace
 
 TrainingRequest parse_training_request(const std::string& model, const std::string& body, const DataCatalog& data,
-                                       const ModelStore& store) {
+                                       const store::ModelStore& store) {
   const json j = parse_body(body);
   TrainingRequest request;
   request.model = model;

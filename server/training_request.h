@@ -10,11 +10,14 @@
 
 #include <nlohmann/json.hpp>
 
+namespace digitlab::store {
+class ModelStore;
+}  // namespace digitlab::store
+
 namespace digitlab::server {
 
 struct LoadedDataset;
 class DataCatalog;
-class ModelStore;
 
 struct TrainingRequest {
   std::string model;
@@ -33,6 +36,6 @@ constexpr std::size_t kMaxTrainingRequestBytes = 64u << 10;
 // Unknown fields, wrong types and values core rejects are ApiError 400;
 // resuming a model that does not exist is 404.
 TrainingRequest parse_training_request(const std::string& model, const std::string& body, const DataCatalog& data,
-                                       const ModelStore& store);
+                                       const store::ModelStore& store);
 
 }  // namespace digitlab::server

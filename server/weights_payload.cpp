@@ -34,9 +34,9 @@ const std::uint8_t* bytes_of(const std::string& s) { return reinterpret_cast<con
 
 const char* format_name(WeightsFormat format) { return format == WeightsFormat::json ? "json" : "binary"; }
 
-NewVersion make_new_version(const ModelFile& model, const std::string& arrived_as) {
+store::NewVersion make_new_version(const ModelFile& model, const std::string& arrived_as) {
   const std::vector<std::uint8_t> binary = weights_to_binary(model);
-  return NewVersion{std::string(binary.begin(), binary.end()), arrived_as,
+  return store::NewVersion{std::string(binary.begin(), binary.end()), arrived_as,
                     metrics_of(model).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 

@@ -6,7 +6,7 @@
 
 #include <digitlab/io/weights.h>
 
-#include "store.h"
+#include <digitlab/store/model_store.h>
 
 namespace digitlab::server {
 
@@ -14,7 +14,7 @@ enum class WeightsFormat { json, binary };
 const char* format_name(WeightsFormat format);  // "json", "binary"
 
 // Canonical binary body plus the metrics the listings show.
-NewVersion make_new_version(const ModelFile& model, const std::string& arrived_as);
+store::NewVersion make_new_version(const ModelFile& model, const std::string& arrived_as);
 
 // Parses an uploaded body with core (shapes, NaN/Inf, format version, ...).
 // Throws ApiError 400 on invalid weights.

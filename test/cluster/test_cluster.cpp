@@ -15,8 +15,8 @@
 #include <mutex>
 #include <thread>
 
-#include "sql.h"
-#include "store.h"
+#include <digitlab/store/sql.h>
+#include <digitlab/store/model_store.h>
 #include "store_under_test.h"
 #include "test_support.h"
 
@@ -241,7 +241,7 @@ TEST_CASE("nginx: static files compressed and isolated, immutable sample blocks 
 }
 
 TEST_CASE("digitlab-cli store copy: SQLite -> PostgreSQL -> SQLite, byte-identical and resumable", "[cluster]") {
-  using namespace digitlab::server;
+  using namespace digitlab::store;
   TempDir dir;
   const std::string source = dir / "source.db", back = dir / "back.db";
   {

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "sql.h"
+#include <digitlab/store/sql.h>
 
 namespace test {
 
@@ -41,10 +41,10 @@ StoreUnderTest::StoreUnderTest(const std::string& kind) : kind_(kind) {
     db_ = (dir_ / "store.db").string();
   } else {
     database_ = "store_test_" + unique;
-    digitlab::server::open_sql(test_postgres_url("postgres"))->exec("CREATE DATABASE " + database_);
+    digitlab::store::open_sql(test_postgres_url("postgres"))->exec("CREATE DATABASE " + database_);
     db_ = test_postgres_url(database_);
   }
-  store_ = std::make_unique<digitlab::server::ModelStore>(db_);
+  store_ = std::make_unique<digitlab::store::ModelStore>(db_);
 }
 
 StoreUnderTest::~StoreUnderTest() {
@@ -52,15 +52,15 @@ StoreUnderTest::~StoreUnderTest() {
   if (!dir_.empty()) std::filesystem::remove_all(dir_);
   if (!database_.empty()) {
     try {
-      digitlab::server::open_sql(test_postgres_url("postgres"))->exec("DROP DATABASE " + database_ + " WITH (FORCE)");
+      digitlab::store::open_sql(test_postgres_url("postgres"))->exec("DROP DATABASE " + database_ + " WITH (FORCE)");
     } catch (const std::exception&) {
       // Left behind in the test cluster, which the test run removes.
     }
   }
 }
 
-std::unique_ptr<digitlab::server::ModelStore> StoreUnderTest::open_again() const {
-  return std::make_unique<digitlab::server::ModelStore>(db_);
+std::unique_ptr<digitlab::store::ModelStore> StoreUnderTest::open_again() const {
+  return std::make_unique<digitlab::store::ModelStore>(db_);
 }
 
 }  // namespace test

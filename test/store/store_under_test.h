@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "store.h"
+#include <digitlab/store/model_store.h>
 
 namespace test {
 
@@ -16,14 +16,14 @@ class StoreUnderTest {
   explicit StoreUnderTest(const std::string& kind);  // "sqlite" or "postgresql"
   ~StoreUnderTest();
   const std::string& db() const { return db_; }           // what --db would say
-  digitlab::server::ModelStore& store() { return *store_; }
+  digitlab::store::ModelStore& store() { return *store_; }
   // Another connection pool on the same database: a second replica.
-  std::unique_ptr<digitlab::server::ModelStore> open_again() const;
+  std::unique_ptr<digitlab::store::ModelStore> open_again() const;
 
  private:
   std::string kind_, db_, database_;
   std::filesystem::path dir_;
-  std::unique_ptr<digitlab::server::ModelStore> store_;
+  std::unique_ptr<digitlab::store::ModelStore> store_;
 };
 
 // The cluster's PostgreSQL URL for database `name` (PGPASSFILE set for it).

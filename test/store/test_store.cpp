@@ -7,11 +7,13 @@
 #include <thread>
 #include <vector>
 
-#include "store_copy.h"
-#include "store_under_test.h"
-#include "time_util.h"
+#include <digitlab/store/store_copy.h>
+#include <digitlab/store/time.h>
 
-using namespace digitlab::server;
+#include "schema.h"
+#include "store_under_test.h"
+
+using namespace digitlab::store;
 using test::StoreUnderTest;
 
 namespace {
@@ -31,6 +33,37 @@ WriteCondition at(std::int64_t version) { return {WriteCondition::Kind::at_versi
 JobAdmission admit(std::int64_t queue) { return JobAdmission{queue, unix_time_ms() - 10000}; }
 
 }  // namespace
+
+// The schema is written once (store/src/schema.cpp) and spelled in each
+// engine's words: both engines hold exactly its tables and columns, in
+// order, with the types the logical ones map to.
+TEST_CASE("both engines make the tables of the one schema", "[store]") {
+  const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");
+  INFO(kind);
+  StoreUnderTest under(kind);
+  const auto db = open_sql(under.db());
+  for (const Table& table : schema_tables()) {
+    INFO(table.name);
+    const SqlRows rows =
+        kind == "sqlite"
+            ? db->query(std::string("SELECT name, type FROM pragma_table_info('") + table.name + "') ORDER BY cid")
+            : db->query("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 "
+                        "ORDER BY ordinal_position",
+                        {std::string(table.name)});
+    REQUIRE(rows.size() == table.columns.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Column& column = table.columns[i];
+      CHECK(rows[i].text(0) == column.name);
+      const std::string type = rows[i].text(1);
+      switch (column.type) {
+        case ColumnType::text: CHECK((type == "TEXT" || type == "text")); break;
+        case ColumnType::integer:
+        case ColumnType::row_id: CHECK((type == "INTEGER" || type == "bigint")); break;
+        case ColumnType::bytes: CHECK((type == "BLOB" || type == "bytea")); break;
+      }
+    }
+  }
+}
 
 TEST_CASE("versions count up from 1 and keep their bytes", "[store]") {
   const std::string kind = GENERATE(as<std::string>{}, "sqlite", "postgresql");

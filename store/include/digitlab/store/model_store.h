@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "sql.h"
+#include "digitlab/store/sql.h"
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 // One stored version without its weights.
 struct VersionInfo {
@@ -155,4 +155,4 @@ class ModelStore {
   std::mutex write_mutex_;
 };
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

@@ -1,8 +1,8 @@
-#include "store.h"
+#include "digitlab/store/model_store.h"
 
-#include "time_util.h"
+#include "digitlab/store/time.h"
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 namespace {
 
@@ -323,4 +323,4 @@ void ModelStore::remove_replica(const std::string& replica) {
   db->query("DELETE FROM replicas WHERE name = $1", {replica});
 }
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

@@ -1,6 +1,6 @@
-#include "store_copy.h"
+#include "digitlab/store/store_copy.h"
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 CopyReport copy_store(const ModelStore& from, ModelStore& to, const std::function<void(const VersionInfo&)>& on_copied) {
   CopyReport report;
@@ -33,4 +33,4 @@ CopyReport copy_store(const ModelStore& from, ModelStore& to, const std::functio
   return report;
 }
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

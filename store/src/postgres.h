@@ -4,11 +4,11 @@
 #pragma once
 #include <string>
 
-#include "sql.h"
+#include "digitlab/store/sql.h"
 
 struct pg_conn;
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 class PostgresConnection : public SqlConnection {
  public:
@@ -26,7 +26,4 @@ class PostgresConnection : public SqlConnection {
   pg_conn* conn_ = nullptr;
 };
 
-// The URL without its password, for log lines.
-std::string redact_url(const std::string& url);
-
-}  // namespace digitlab::server
+}  // namespace digitlab::store

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 class StoreError : public std::runtime_error {
  public:
@@ -64,6 +64,8 @@ class SqlConnection {
 // Opens a connection: a postgresql:// (or postgres://) URL, else a SQLite file.
 std::unique_ptr<SqlConnection> open_sql(const std::string& db);
 bool is_postgres_url(const std::string& db);
+// The URL without its password, for log lines (a file name as it is).
+std::string redact_url(const std::string& url);
 
 // A transaction that rolls back unless committed (and on any exception).
 class SqlTransaction {
@@ -79,4 +81,4 @@ class SqlTransaction {
   bool open_ = true;
 };
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

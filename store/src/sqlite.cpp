@@ -2,55 +2,21 @@
 
 #include <sqlite3.h>
 
-namespace digitlab::server {
+#include "schema.h"
+
+namespace digitlab::store {
 
 namespace {
 
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS models(
-  name    TEXT PRIMARY KEY,
-  latest  INTEGER NOT NULL,
-  created INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS versions(
-  model   TEXT NOT NULL REFERENCES models(name),
-  version INTEGER NOT NULL,
-  created INTEGER NOT NULL,
-  size    INTEGER NOT NULL,
-  format  TEXT NOT NULL,
-  metrics TEXT NOT NULL,
-  body    BLOB NOT NULL,
-  PRIMARY KEY(model, version)
-);
-CREATE TABLE IF NOT EXISTS jobs(
-  id          INTEGER PRIMARY KEY AUTOINCREMENT,
-  model       TEXT NOT NULL,
-  state       TEXT NOT NULL,
-  request     TEXT NOT NULL,
-  settings    TEXT NOT NULL,
-  progress    TEXT,
-  version     INTEGER,
-  error       TEXT,
-  created     INTEGER NOT NULL,
-  started     INTEGER,
-  ended       INTEGER,
-  replica     TEXT,
-  attempt     INTEGER NOT NULL DEFAULT 0,
-  lease_until INTEGER
-);
-CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, id);
-CREATE TABLE IF NOT EXISTS replicas(
-  name  TEXT PRIMARY KEY,
-  slots INTEGER NOT NULL,
-  seen  INTEGER NOT NULL
-);
-PRAGMA user_version = 2;
-)sql";
+// The tables in SQLite's words (schema.h); user_version marks the schema's
+// generation.
+const std::string kSchema = create_tables_sql({"INTEGER", "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT", "",
+                                               "PRAGMA user_version = 2;"});
 
 // WAL: readers never wait for the writer. BEGIN IMMEDIATE takes the write
 // lock up front, so a read-check-write inside it cannot race another writer
 // (other processes on the same file included); rows need no locking.
-const SqlDialect kSqlite{"sqlite", kSchema, "BEGIN IMMEDIATE", "", "", "", true};
+const SqlDialect kSqlite{"sqlite", kSchema.c_str(), "BEGIN IMMEDIATE", "", "", "", true};
 
 std::string sqlite_message(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
 
@@ -133,4 +99,4 @@ SqlRows SqliteConnection::query(const std::string& sql, const std::vector<SqlPar
   }
 }
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

@@ -2,64 +2,26 @@
 
 #include <libpq-fe.h>
 
+#include "schema.h"
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 namespace {
 
-// Replicas starting together must not create the schema twice at once (two
-// CREATE TABLE IF NOT EXISTS can still collide): it is made under a
-// transaction-level advisory lock.
-constexpr const char* kSchema = R"sql(
-BEGIN;
-SELECT pg_advisory_xact_lock(20260411);
-CREATE TABLE IF NOT EXISTS models(
-  name    TEXT PRIMARY KEY,
-  latest  BIGINT NOT NULL,
-  created BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS versions(
-  model   TEXT NOT NULL REFERENCES models(name),
-  version BIGINT NOT NULL,
-  created BIGINT NOT NULL,
-  size    BIGINT NOT NULL,
-  format  TEXT NOT NULL,
-  metrics TEXT NOT NULL,
-  body    BYTEA NOT NULL,
-  PRIMARY KEY(model, version)
-);
-ALTER TABLE versions ALTER COLUMN body SET STORAGE EXTERNAL;
-CREATE TABLE IF NOT EXISTS jobs(
-  id          BIGSERIAL PRIMARY KEY,
-  model       TEXT NOT NULL,
-  state       TEXT NOT NULL,
-  request     TEXT NOT NULL,
-  settings    TEXT NOT NULL,
-  progress    TEXT,
-  version     BIGINT,
-  error       TEXT,
-  created     BIGINT NOT NULL,
-  started     BIGINT,
-  ended       BIGINT,
-  replica     TEXT,
-  attempt     BIGINT NOT NULL DEFAULT 0,
-  lease_until BIGINT
-);
-CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, id);
-CREATE TABLE IF NOT EXISTS replicas(
-  name  TEXT PRIMARY KEY,
-  slots BIGINT NOT NULL,
-  seen  BIGINT NOT NULL
-);
-COMMIT;
-)sql";
+// The tables in PostgreSQL's words (schema.h). Replicas starting together
+// must not create them twice at once (two CREATE TABLE IF NOT EXISTS can
+// still collide): they are made under a transaction-level advisory lock.
+// Weights are stored out of line, uncompressed (they do not compress).
+const std::string kSchema = create_tables_sql({"BIGINT", "BYTEA", "BIGSERIAL PRIMARY KEY",
+                                               "BEGIN;\nSELECT pg_advisory_xact_lock(20260411);",
+                                               "ALTER TABLE versions ALTER COLUMN body SET STORAGE EXTERNAL;\nCOMMIT;\n"});
 
 // READ COMMITTED with row locks: a write
 // locks its model's row (SELECT ... FOR UPDATE), so racing If-Match writers on
 // any replicas are decided one after the other; job claims skip rows that
 // another replica is claiming (SKIP LOCKED); job admissions (count, then
 // insert) take a transaction-level advisory lock, one at a time.
-const SqlDialect kPostgres{"postgresql", kSchema, "BEGIN", " FOR UPDATE", " FOR UPDATE SKIP LOCKED",
+const SqlDialect kPostgres{"postgresql", kSchema.c_str(), "BEGIN", " FOR UPDATE", " FOR UPDATE SKIP LOCKED",
                            "SELECT pg_advisory_xact_lock(20260412)", false};
 
 // Type OIDs (catalog/pg_type.h) of the columns the store reads.
@@ -160,4 +122,4 @@ SqlRows PostgresConnection::query(const std::string& sql, const std::vector<SqlP
   return rows;
 }
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

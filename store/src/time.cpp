@@ -1,10 +1,10 @@
-#include "time_util.h"
+#include "digitlab/store/time.h"
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 std::int64_t unix_time_ms() {
   using namespace std::chrono;
@@ -21,4 +21,4 @@ std::string iso_time(std::int64_t unix_ms) {
   return text;
 }
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

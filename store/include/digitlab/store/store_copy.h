@@ -5,9 +5,9 @@
 #include <functional>
 #include <string>
 
-#include "store.h"
+#include "digitlab/store/model_store.h"
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 struct CopyReport {
   std::int64_t models = 0;
@@ -23,4 +23,4 @@ struct CopyReport {
 CopyReport copy_store(const ModelStore& from, ModelStore& to,
                       const std::function<void(const VersionInfo&)>& on_copied = {});
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

@@ -3,11 +3,11 @@
 #pragma once
 #include <string>
 
-#include "sql.h"
+#include "digitlab/store/sql.h"
 
 struct sqlite3;
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 class SqliteConnection : public SqlConnection {
  public:
@@ -25,4 +25,4 @@ class SqliteConnection : public SqlConnection {
   sqlite3* db_ = nullptr;
 };
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store

@@ -1,9 +1,9 @@
-#include "sql.h"
+#include "digitlab/store/sql.h"
 
 #include "postgres.h"
 #include "sqlite.h"
 
-namespace digitlab::server {
+namespace digitlab::store {
 
 std::int64_t SqlRow::int64(std::size_t column) const {
   const SqlCell& cell = cells_.at(column);
@@ -48,4 +48,4 @@ void SqlTransaction::commit() {
   open_ = false;
 }
 
-}  // namespace digitlab::server
+}  // namespace digitlab::store
