@@ -99,6 +99,25 @@ inline void pack_a(const GemmArgs& g, int k0, int kc, float* a) {
     }
 }
 
+// The same for an A read transposed (a_rs == 1, a dense layer's weight
+// gradient in^T · dout): a tile's MR values at one k lie side by side, so
+// each k step is one short copy instead of MR reads a row of A apart.
+template <int MR>
+inline void pack_a_transposed(const GemmArgs& g, int k0, int kc, float* a) {
+  const int tiles = (g.m + MR - 1) / MR;
+  for (int t = 0; t < tiles; ++t) {
+    const int rows = std::min(MR, g.m - t * MR);
+    float* dst = a + static_cast<std::size_t>(t) * kc * MR;
+    const float* src = g.a + t * MR + k0 * g.a_cs;
+    if (rows == MR) {  // a constant size: one vector move, not a call
+      for (int p = 0; p < kc; ++p) std::memcpy(dst + p * MR, src + p * g.a_cs, sizeof(float) * MR);
+      continue;
+    }
+    for (int p = 0; p < kc; ++p)
+      for (int r = 0; r < MR; ++r) dst[p * MR + r] = r < rows ? src[p * g.a_cs + r] : 0.0f;
+  }
+}
+
 // b[p][x] = B(k0 + p, j + x) for x < cols, zero up to WIDTH. A transposed B
 // is read along its rows and written down the panel's columns: the panel is
 // small enough for the L1 cache, so the transposition costs little there.
@@ -291,12 +310,16 @@ void gemm_blocked(const GemmArgs& g) {
   constexpr int nb = NV * W;
   // One pair of buffers per thread: the trainer and the interface each run gemms.
   thread_local std::vector<float> a_pack, b_pack;
-  a_pack.resize(static_cast<std::size_t>((g.m + MR - 1) / MR) * MR * KC);
-  b_pack.resize(static_cast<std::size_t>(KC) * nb);
+  // Grown, never shrunk: a resize up again would zero the new part, and a
+  // training step alternates small and large products.
+  const std::size_t a_size = static_cast<std::size_t>((g.m + MR - 1) / MR) * MR * KC, b_size = std::size_t(KC) * nb;
+  if (a_pack.size() < a_size) a_pack.resize(a_size);
+  if (b_pack.size() < b_size) b_pack.resize(b_size);
   for (int k0 = 0; k0 < g.k || k0 == 0; k0 += KC) {
     const int kc = std::min(KC, g.k - k0);
     const Pass pass{k0 == 0, k0 + KC >= g.k};
-    pack_a<MR>(g, k0, kc, a_pack.data());
+    if (g.a_rs == 1 && g.a_cs != 1) pack_a_transposed<MR>(g, k0, kc, a_pack.data());
+    else pack_a<MR>(g, k0, kc, a_pack.data());
     for (int j = 0; j < g.n; j += nb) {
       const int cols = std::min(nb, g.n - j);
       const int vectors = (cols + W - 1) / W;

@@ -47,6 +47,12 @@ void Network::prepare(const Model& model, int n) {
       }
     }
   }
+  std::vector<bool> has_params_upstream(acts_.size(), false);
+  for (Step& s : steps_) {
+    s.wants_din = has_params_upstream[s.in];
+    has_params_upstream[s.out] =
+        s.wants_din || s.kind == LayerKind::dense || s.kind == LayerKind::conv;
+  }
   grads_.assign(acts_.size(), Activation{});
   for (std::size_t s = 1; s < acts_.size(); ++s) {  // the input needs no gradient
     grads_[s].flat = acts_[s].flat;
@@ -97,7 +103,7 @@ BatchStats Network::backward(const Model& model, const std::uint8_t* labels, flo
   log_softmax_nll_backward(grads_.back().vectors.data(), logp_.data(), labels, prepared_n_, kClasses);
   for (auto step = steps_.rbegin(); step != steps_.rend(); ++step) {
     const Step& s = *step;
-    const bool wants_din = s.in != 0;  // nothing upstream of the input
+    const bool wants_din = s.wants_din;
     Activation& dout = grads_[s.out];
     Activation& din = grads_[s.in];
     switch (s.kind) {

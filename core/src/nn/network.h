@@ -39,11 +39,15 @@ class Network {
     int in, out;  // activation slots; equal for an in-place ReLU
     // A dense or conv layer followed by relu applies it in its own last
     // step, and that relu step then only runs backward (relu_fused); a
-    // maxpool after a relu does that relu's backward too (relu_after_pool on
-    // the relu step, positive_only on the pool's).
+    // maxpool after a relu does that relu's backward too
+    // (backward_done_by_pool on the relu step, pool_after_relu on the pool's).
     bool relu_fused = false;
     bool backward_done_by_pool = false;  // on a relu step
     bool pool_after_relu = false;        // on the maxpool step that does it
+    // Some step before this one has parameters. The pixels and anything made
+    // from them alone (the MLP's flatten) need no gradient: for the MLP that
+    // is a 64x784x128 product per batch, a third of its work.
+    bool wants_din = false;
   };
   void prepare(const Model& model, int n);
   static void shape(Activation& a, const FeatureShape& s, int n);
