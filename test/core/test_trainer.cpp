@@ -377,6 +377,38 @@ TEST_CASE("in main-loop mode a conv net's batch is trained in pieces, the same a
   for (std::size_t i = 0; i < a.size(); i += 13) REQUIRE(a[i] == Approx(b[i]).margin(1e-5));
 }
 
+// The browser e2e once had to press Resume after a NaN loss on the first
+// batch of a main-loop run (the cnn preset, with its generated non-digits).
+// Natively, over seeds and frame budgets from a tenth of a sample to several
+// samples, every batch's loss must be finite and the run must not pause.
+TEST_CASE("main-loop pieces of the cnn preset with non-digits give a finite loss from the first batch", "[trainer]") {
+  TrainerConfig c = preset_trainer_config("cnn");
+  REQUIRE(c.hyper.non_digits > 0);  // the case the browser hit
+  c.hyper.epochs = 1000;
+  c.evaluate_each_epoch = false;
+  c.history_every = 64;  // a history point, and so a loss to read, after every batch
+  for (std::uint64_t seed = 1; seed <= 12; ++seed)
+    for (double budget_ms : {0.05, 0.7, 3.0}) {
+      INFO("seed " << seed << ", slices of " << budget_ms << " ms");
+      c.seed = seed;
+      Trainer trainer(c, small_train(), nullptr, /*threaded=*/false);
+      trainer.start();
+      for (int i = 0; i < 200000 && trainer.progress()->steps < 3; ++i) {
+        trainer.run_slice(budget_ms);
+        const auto p = trainer.progress();
+        INFO("diverged: " << p->diverged << " after " << p->steps << " steps, loss " << p->loss);
+        REQUIRE(p->diverged.empty());
+        REQUIRE(p->state == RunState::running);
+      }
+      const auto p = trainer.progress();
+      REQUIRE(p->steps >= 3);
+      REQUIRE(p->history.size() >= 3);
+      CHECK(std::isfinite(p->loss));
+      CHECK(p->loss > 0.5);  // a fresh net's loss, not a zero from an empty sum
+      for (const MetricPoint& point : p->history) CHECK(std::isfinite(point.loss));
+    }
+}
+
 TEST_CASE("a diverging run pauses, says why, and the best weights come back", "[trainer]") {
   TrainerConfig c = small_config();
   c.hyper.epochs = 1000;

@@ -86,10 +86,14 @@ Model make_model(const Architecture& arch, std::uint64_t seed, float input_mean,
   m.input_mean = input_mean;
   m.input_std = input_std;
   std::uint64_t rng = seed;
+  const LayerPlan* logits = nullptr;
+  for (const LayerPlan& l : m.layers)
+    if (l.weights_count > 0) logits = &l;
   for (const LayerPlan& l : m.layers) {
     if (l.weights_count == 0) continue;
     const bool he = init == Init::he_uniform;
-    const float bound = he ? std::sqrt(6.0f / l.fan_in) : 1.0f / std::sqrt(static_cast<float>(l.fan_in));
+    float bound = he ? std::sqrt(6.0f / l.fan_in) : 1.0f / std::sqrt(static_cast<float>(l.fan_in));
+    if (he && &l == logits) bound *= kLogitsInitScale;
     float* w = m.params.data() + l.weights_offset;
     for (std::size_t i = 0; i < l.weights_count; ++i) w[i] = (2.0f * random_unit(rng) - 1.0f) * bound;
     if (he) continue;  // He: biases start at zero
