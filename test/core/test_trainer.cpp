@@ -76,16 +76,19 @@ TEST_CASE("pause holds the weights, resume and stop act at the next batch", "[tr
   REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > 2000; }));
   trainer.pause();
   REQUIRE(wait_for([&] { return trainer.progress()->state == RunState::paused; }));
-  std::this_thread::sleep_for(100ms);  // let the last publish land
+  // The pause was published with the count it stopped at (a command's
+  // effects are published at once). Nothing trains while paused: three
+  // single steps later the count is exactly three batches on, and stays.
   const auto paused = trainer.progress()->samples_seen;
-  const auto version = trainer.snapshot()->version;
-  std::this_thread::sleep_for(100ms);
-  CHECK(trainer.progress()->samples_seen == paused);
-  CHECK(trainer.snapshot()->version == version);
-
-  trainer.step(3);  // single steps while paused
-  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen == paused + 3 * 64; }));
+  trainer.step(3);
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen >= paused + 3 * 64; }));
+  CHECK(trainer.progress()->samples_seen == paused + 3 * 64);
   CHECK(trainer.progress()->state == RunState::paused);
+  const auto stepped = trainer.snapshot()->version;
+  trainer.step(1);  // a command after the steps: once it has run, nothing else did
+  REQUIRE(wait_for([&] { return trainer.progress()->samples_seen >= paused + 4 * 64; }));
+  CHECK(trainer.progress()->samples_seen == paused + 4 * 64);
+  CHECK(trainer.snapshot()->version > stepped);
 
   trainer.resume();
   REQUIRE(wait_for([&] { return trainer.progress()->samples_seen > paused + 2000; }));
@@ -149,15 +152,19 @@ TEST_CASE("readers never see a torn snapshot and never wait", "[trainer]") {
     }
   });
   // Architecture changes mid-run swap the buffer size under the reader.
+  // Each net trains a few batches, read all along, before the next replaces it.
   for (int i = 0; i < 5; ++i) {
-    std::this_thread::sleep_for(60ms);
-    trainer.set_architecture(dense_architecture({16 + 8 * i}), i);
+    const Architecture arch = dense_architecture({16 + 8 * i});
+    trainer.set_architecture(arch, i);
     trainer.start();
+    const int before = reads;
+    REQUIRE(wait_for([&] {
+      return trainer.snapshot()->file.model.arch == arch && trainer.progress()->samples_seen >= 5 * 64 &&
+             reads >= before + 20;
+    }));
   }
-  std::this_thread::sleep_for(100ms);
   done = true;
   reader.join();
-  CHECK(reads > 50);
   CHECK(bad == 0);
 }
 
@@ -174,8 +181,9 @@ TEST_CASE("a model loaded from a file replaces the weights; a bad one changes no
   const auto version = trainer.snapshot()->version;
   ModelFile bad = file;
   bad.model.params[3] = std::nanf("");
+  // Checked on the caller's thread before anything is queued: there is no
+  // later moment at which it could still land.
   CHECK_THROWS_AS(trainer.load_model(bad), Error);
-  std::this_thread::sleep_for(80ms);
   CHECK(trainer.snapshot()->version == version);
   CHECK(trainer.snapshot()->file.model.params == file.model.params);
 }
