@@ -10,16 +10,6 @@
 
 using namespace digitlab;
 
-namespace {
-
-NetInput ready_input(const Image28& image) {
-  NetInput input;
-  input.status = InputStatus::ready;
-  input.image = image;
-  return input;
-}
-}  // namespace
-
 TEST_CASE("a reading is sure only above half the belief, and never of nothing", "[reading]") {
   float probs[kClasses] = {};
   probs[3] = kSureProbability, probs[5] = 1 - kSureProbability;
@@ -38,7 +28,7 @@ TEST_CASE("a reading is sure only above half the belief, and never of nothing", 
   // A ready input: the guess is the top probability, the confidence its value.
   Image28 image{};
   image_to_unit(test::mnist("test")->image(0), image.data());
-  const Reading r = read_input(net, ready_input(image));
+  const Reading r = read_input(net, test::ready_input(image));
   REQUIRE(r.guess >= 0);
   CHECK(r.confidence == *std::max_element(r.probs.begin(), r.probs.end()));
   CHECK(r.unsure == (r.confidence < kSureProbability));
@@ -80,7 +70,7 @@ TEST_CASE("not sure of generated non-digits, sure of drawn digits", "[reading][r
   for (int i = 0; i < generated; ++i) {
     Image28 image;
     source.non_digit(image.data());
-    unsure += read_input(net, ready_input(image)).unsure;
+    unsure += read_input(net, test::ready_input(image)).unsure;
   }
   const double unsure_generated = static_cast<double>(unsure) / generated;
 

@@ -93,6 +93,14 @@ inline const digitlab::Model& reading_model() {
   return model;
 }
 
+// A 28x28 image as the pad hands it to the net: ready to read.
+inline digitlab::NetInput ready_input(const digitlab::Image28& image) {
+  digitlab::NetInput input;
+  input.status = digitlab::InputStatus::ready;
+  input.image = image;
+  return input;
+}
+
 inline std::vector<std::uint8_t> bytes_of(const std::string& s) { return {s.begin(), s.end()}; }
 
 // A unique scratch path under the system temp folder.

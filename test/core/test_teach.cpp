@@ -54,9 +54,7 @@ TEST_CASE("teaching refuses what it cannot learn from and changes nothing", "[te
   Replay replay(5);
   Image28 image{};
   image_to_unit(test::mnist("test")->image(0), image.data());
-  NetInput input;
-  input.status = InputStatus::ready;
-  input.image = image;
+  const NetInput input = test::ready_input(image);
   const Dataset few = test::head(*test::mnist("test"), 100);
   const auto teach = [&](const NetInput& in, int label, const Dataset& val) {
     return teach_drawing(model, in, label, {}, replay.samples(), val, -1, TeachSettings{}, 1);
@@ -101,9 +99,9 @@ TEST_CASE("a drop past the bar puts the previous weights back and says so", "[te
   Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2);
   const Model before = model;
   Replay replay(6);
-  NetInput input;
-  input.status = InputStatus::ready;
-  image_to_unit(test::mnist("test")->image(0), input.image.data());
+  Image28 image{};
+  image_to_unit(test::mnist("test")->image(0), image.data());
+  const NetInput input = test::ready_input(image);
   TeachSettings impossible;
   impossible.max_drop = -1;  // even no change at all counts as a drop
   impossible.max_steps = 3;
@@ -126,9 +124,9 @@ TEST_CASE("a drop past the bar puts the previous weights back and says so", "[te
 TEST_CASE("a validation accuracy the caller knows is not measured again", "[teach]") {
   Model model = make_model(parse_architecture("conv3x3x4,relu,maxpool2,dense10"), 2);
   Replay replay(9);
-  NetInput input;
-  input.status = InputStatus::ready;
-  image_to_unit(test::mnist("test")->image(0), input.image.data());
+  Image28 image{};
+  image_to_unit(test::mnist("test")->image(0), image.data());
+  const NetInput input = test::ready_input(image);
   const Dataset few = test::head(*test::mnist("test"), 200);
   TeachSettings three;
   three.max_steps = 3;
@@ -188,10 +186,8 @@ TEST_CASE("a misread drawing taught with its true label is read right afterwards
   // the count; a person still reads each as its label.
   std::vector<LabelledDrawing> misread;
   const auto keep_if_misread = [&](const Image28& image, int label) {
-    NetInput input;
-    input.status = InputStatus::ready;
-    input.image = image;
-    if (misread.size() < 20 && read_input(net, input).guess != label) misread.push_back({image, label});
+    if (misread.size() < 20 && read_input(net, test::ready_input(image)).guess != label)
+      misread.push_back({image, label});
   };
   for (const DrawnSample& d : load_drawing_set(test::kDrawings + "/drawn_digits.json")) {
     const NetInput input = preprocess_strokes(d.strokes);
@@ -217,9 +213,7 @@ TEST_CASE("a misread drawing taught with its true label is read right afterwards
   int right = 0;
   for (std::size_t k = 0; k < misread.size(); ++k) {
     Model model = net;
-    NetInput input;
-    input.status = InputStatus::ready;
-    input.image = misread[k].image;
+    const NetInput input = test::ready_input(misread[k].image);
     const TeachReport r = teach_drawing(model, input, misread[k].label, {}, replay.samples(), validation(), -1,
                                         TeachSettings{}, 200 + k);
     INFO(r.message);
