@@ -529,3 +529,37 @@ TEST_CASE("a net that answers at chance after it had learned is seen as diverged
   CHECK(fresh.divergence().empty());
 }
 
+
+// stop() and the destructor do not wait for a batch of a large net to end
+// (seconds here, minutes for the largest nets a server accepts): the batch
+// under way is dropped and counts for nothing. Were it not interrupted, the
+// run would stop after it with one step done.
+TEST_CASE("stop and the destructor cut a large net's batch short", "[trainer][interrupt]") {
+  TrainerConfig c = endless_config();
+  c.arch = parse_architecture("conv3x3x256,relu,conv3x3x256,relu,dense10");
+  c.hyper.batch_size = 64;
+  c.threads = 2;
+  for (const bool by_destructor : {false, true}) {
+    INFO((by_destructor ? "the destructor" : "stop()"));
+    auto trainer = std::make_unique<Trainer>(c, small_train(), small_test());
+    const auto fresh = trainer->snapshot()->file.model.params;
+    trainer->start();
+    REQUIRE(wait_for([&] { return trainer->progress()->state == RunState::running; }));
+    std::this_thread::sleep_for(150ms);  // inside the first batch
+    const auto start = std::chrono::steady_clock::now();
+    if (by_destructor) {
+      trainer.reset();
+      WARN("the destructor returned after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+      continue;
+    }
+    trainer->stop();
+    REQUIRE(wait_for([&] { return trainer->progress()->state == RunState::stopped; }));
+    WARN("stopped after " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+    CHECK(trainer->progress()->steps == 0);
+    CHECK(trainer->progress()->samples_seen == 0);
+    CHECK(trainer->snapshot()->file.model.params == fresh);
+    // Stopped and cleared, it trains again.
+    trainer->step(1);
+    REQUIRE(wait_for([&] { return trainer->progress()->steps == 1; }, 60000ms));
+  }
+}

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <limits>
+#include <thread>
 
 #include "test_support.h"
 
@@ -79,4 +81,37 @@ TEST_CASE("a data-parallel learner makes the same update as one thread", "[train
   CHECK(one.model().params != start.params);
   // Fewer samples than threads still trains.
   CHECK(std::isfinite(three.train_batch(pixels.data(), train->labels.data(), 2, momentum, 0.05f).loss));
+}
+
+// A batch of a large net takes seconds; an interrupt from another thread
+// ends it at the next poll, on every thread of a data-parallel learner,
+// before its update. Without the polls train_batch would return normally.
+TEST_CASE("an interrupt ends a large batch part-way and leaves the weights as they were", "[training][interrupt]") {
+  const Model model = make_model(parse_architecture("conv3x3x256,relu,conv3x3x256,relu,dense10"), 3);
+  Learner learner(model, 2);
+  Interrupt interrupt;
+  learner.set_interrupt(&interrupt);
+  const int n = 64;  // 2 x 180 GFLOP of products: seconds on any machine
+  std::vector<float> images(static_cast<std::size_t>(n) * kImagePixels);
+  std::vector<std::uint8_t> labels(n);
+  const auto train = test::mnist("train");
+  for (int i = 0; i < n; ++i) {
+    image_to_unit(train->image(i), images.data() + static_cast<std::size_t>(i) * kImagePixels);
+    labels[i] = train->labels[i];
+  }
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // well inside the batch
+    interrupt.request();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(learner.train_batch(images.data(), labels.data(), n, OptimizerConfig{}, 0.01f), Interrupted);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stopper.join();
+  WARN("interrupted after " << seconds << " s");
+  CHECK(learner.model().params == model.params);
+  // Cleared, the same learner trains again (a short batch, to the end).
+  interrupt.clear();
+  const BatchStats stats = learner.train_batch(images.data(), labels.data(), 2, OptimizerConfig{}, 0.01f);
+  CHECK(stats.count == 2);
+  CHECK(learner.model().params != model.params);
 }

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "nn/layers.h"
+
 namespace digitlab {
 
 namespace {
@@ -206,6 +208,34 @@ std::uint64_t training_bytes(const Architecture& arch, int batch) {
     if (p.spec.kind == LayerKind::dense && !p.in.flat) per_sample += p.in.size() * 2;  // its implied flatten
   }
   return per_sample * sizeof(float) * static_cast<std::uint64_t>(std::max(batch, 1));
+}
+
+TrainingCost training_cost(const Architecture& arch, int batch, int threads) {
+  // Copies of the parameters a trainer holds: the weights, their gradient,
+  // two of optimizer state (Adam's), a main-loop batch's pending sum, the
+  // evaluation's and the best evaluation's weights, a published snapshot
+  // and the one a reader holds; then one slice gradient per extra thread.
+  constexpr int kParamCopies = 9;
+  threads = std::max(threads, 1);
+  TrainingCost cost;
+  double forward = 0;
+  std::uint64_t scratch = 0;
+  for (const LayerPlan& p : plan_layers(arch)) {
+    switch (p.spec.kind) {
+      case LayerKind::dense: forward += 2.0 * p.in.size() * p.out.size(); break;
+      case LayerKind::conv:
+        forward += 2.0 * p.out.size() * p.fan_in;
+        scratch += conv_scratch_floats(p);
+        break;
+      case LayerKind::maxpool:
+      case LayerKind::relu: forward += static_cast<double>(p.in.size()); break;
+      case LayerKind::flatten: break;
+    }
+  }
+  cost.flops_per_sample = 3 * forward;
+  const std::uint64_t params = param_count(arch);
+  cost.bytes = training_bytes(arch, batch) + sizeof(float) * (scratch * threads + params * (kParamCopies + threads - 1));
+  return cost;
 }
 
 void check_trainable(const Architecture& arch, int batch) {

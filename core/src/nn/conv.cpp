@@ -184,7 +184,16 @@ float sum_floats(const float* x, std::size_t n) {
 
 }  // namespace
 
-void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding padding, ConvScratch& s, bool relu) {
+std::size_t conv_scratch_floats(const LayerPlan& layer) {
+  const std::size_t positions = static_cast<std::size_t>(layer.out.height) * layer.out.width;
+  const std::size_t chunk = std::max<std::size_t>(1, kChunkPositions / positions) * positions;
+  const std::size_t taps = static_cast<std::size_t>(layer.in.channels) * layer.spec.kernel * layer.spec.kernel;
+  const std::size_t masks = static_cast<std::size_t>(layer.spec.kernel) * layer.spec.kernel * positions;
+  return 2 * taps * chunk + masks;
+}
+
+void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding padding, ConvScratch& s, bool relu,
+                  const Interrupt* interrupt) {
   const ConvGeometry g = geometry(in, p, padding);
   DIGITLAB_CHECK_SHAPE("conv output", out, std::size_t(g.filters), std::size_t(g.batch), std::size_t(g.out_height),
                        std::size_t(g.out_width));
@@ -200,12 +209,13 @@ void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding p
                      out.data() + b0 * g.positions(), static_cast<std::ptrdiff_t>(total), 0.0f};
     product.bias_rows = p.bias.data();
     product.relu = relu;
+    product.interrupt = interrupt;
     gemm(product);
   }
 }
 
 void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in, const ConstConvParams& p,
-                   Padding padding, ConvScratch& s) {
+                   Padding padding, ConvScratch& s, const Interrupt* interrupt) {
   const ConvGeometry g = geometry(in, p, padding);
   DIGITLAB_CHECK_SHAPE("conv output gradient", dout, std::size_t(g.filters), std::size_t(g.batch),
                        std::size_t(g.out_height), std::size_t(g.out_width));
@@ -233,11 +243,14 @@ void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in
     GemmArgs weight_grad{filters, taps, n, d, static_cast<std::ptrdiff_t>(total), 1, s.columns.data(), n,
                          grads.weights.data(), taps, b0 == 0 ? 0.0f : 1.0f};
     weight_grad.b_transposed = true;
+    weight_grad.interrupt = interrupt;
     gemm(weight_grad);
     if (!din) continue;
     // d_columns[t, j] = sum_f w[f, t] dout[f, j], then scattered back onto din.
-    gemm({taps, n, filters, p.weights.data(), 1, taps, d, static_cast<std::ptrdiff_t>(total), s.d_columns.data(), n,
-          0.0f});
+    GemmArgs column_grad{taps, n, filters, p.weights.data(), 1, taps, d, static_cast<std::ptrdiff_t>(total),
+                         s.d_columns.data(), n, 0.0f};
+    column_grad.interrupt = interrupt;
+    gemm(column_grad);
     col2im(din->data(), s.d_columns.data(), g, b0, nb, s.inside.data());
   }
 }

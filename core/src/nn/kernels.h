@@ -8,6 +8,8 @@
 #pragma once
 #include <cstddef>
 
+#include "digitlab/util/interrupt.h"
+
 namespace digitlab {
 
 struct GemmArgs {
@@ -23,6 +25,9 @@ struct GemmArgs {
   const float* bias_cols = nullptr;    // [N], added to every column n (a dense layer's bias)
   bool relu = false;                   // max(0, .) last (NaN passes through)
   bool b_transposed = false;           // B stored [N, K]: B(k,n) = B[n*ldb + k]
+  // Polled between blocks of k (or of B's rows for a long-k product): a
+  // product of any size stops within a millisecond or two of a request.
+  const Interrupt* interrupt = nullptr;
 };
 
 // On the kernel path in use (digitlab/kernel_path.h): AVX-512, AVX2 or the

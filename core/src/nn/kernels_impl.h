@@ -262,6 +262,7 @@ template <int W, int MR, int NR>
 void long_k_dots(const GemmArgs& g) {
   typedef typename Vec<W>::type V;
   for (int j = 0; j < g.n; j += NR) {
+    Interrupt::poll(g.interrupt);
     const float* b[NR];
     for (int x = 0; x < NR; ++x) b[x] = g.b + std::min(j + x, g.n - 1) * g.ldb;
     for (int i = 0; i < g.m; i += MR) {
@@ -316,6 +317,7 @@ void gemm_blocked(const GemmArgs& g) {
   if (a_pack.size() < a_size) a_pack.resize(a_size);
   if (b_pack.size() < b_size) b_pack.resize(b_size);
   for (int k0 = 0; k0 < g.k || k0 == 0; k0 += KC) {
+    Interrupt::poll(g.interrupt);
     const int kc = std::min(KC, g.k - k0);
     const Pass pass{k0 == 0, k0 + KC >= g.k};
     if (g.a_rs == 1 && g.a_cs != 1) pack_a_transposed<MR>(g, k0, kc, a_pack.data());

@@ -24,7 +24,8 @@ void input_forward(Maps& out, const float* pixels, int batch, float mean, float 
   for (std::size_t i = 0; i < static_cast<std::size_t>(batch) * kImagePixels; ++i) o[i] = (pixels[i] - mean) * inv_std;
 }
 
-void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, bool relu) {
+void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, bool relu,
+                   const Interrupt* interrupt) {
   const int batch = static_cast<int>(in.shape(0)), n_in = static_cast<int>(p.weights.shape(0)),
             n_out = static_cast<int>(p.weights.shape(1));
   DIGITLAB_CHECK_SHAPE("dense input", in, std::size_t(batch), std::size_t(n_in));
@@ -32,17 +33,20 @@ void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, b
   GemmArgs g{batch, n_out, n_in, in.data(), n_in, 1, p.weights.data(), n_out, out.data(), n_out, 0.0f};
   g.bias_cols = p.bias.data();
   g.relu = relu;
+  g.interrupt = interrupt;
   gemm(g);
 }
 
 void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const Vectors& in,
-                    const ConstDenseParams& p) {
+                    const ConstDenseParams& p, const Interrupt* interrupt) {
   const int batch = static_cast<int>(in.shape(0)), n_in = static_cast<int>(p.weights.shape(0)),
             n_out = static_cast<int>(p.weights.shape(1));
   DIGITLAB_CHECK_SHAPE("dense output gradient", dout, std::size_t(batch), std::size_t(n_out));
   DIGITLAB_CHECK_SHAPE("dense weight gradient", grads.weights, std::size_t(n_in), std::size_t(n_out));
   // dw[i,o] = sum_r in[r,i] dout[r,o]: A = in^T, read through strides.
-  gemm({n_in, n_out, batch, in.data(), 1, n_in, dout.data(), n_out, grads.weights.data(), n_out, 0.0f});
+  GemmArgs weight_grad{n_in, n_out, batch, in.data(), 1, n_in, dout.data(), n_out, grads.weights.data(), n_out, 0.0f};
+  weight_grad.interrupt = interrupt;
+  gemm(weight_grad);
   float* db = grads.bias.data();
   const float* d = dout.data();
   std::fill(db, db + n_out, 0.0f);
@@ -53,6 +57,7 @@ void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const 
   // din = dout · w^T: B = w read transposed (the kernel transposes as it packs).
   GemmArgs product{batch, n_in, n_out, d, n_out, 1, p.weights.data(), n_out, din->data(), n_in, 0.0f};
   product.b_transposed = true;
+  product.interrupt = interrupt;
   gemm(product);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "digitlab/nn/model.h"
+#include "digitlab/util/interrupt.h"
 #include "nn/tensor.h"
 
 namespace digitlab {
@@ -17,12 +18,14 @@ namespace digitlab {
 void input_forward(Maps& out, const float* pixels, int batch, float mean, float std);
 
 // dense: out[B,O] = in[B,I] · w[I,O] + b[O], then ReLU when relu is set
-// (the network fuses a following relu layer into the product's last step)
-void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, bool relu = false);
+// (the network fuses a following relu layer into the product's last step).
+// Dense and conv layers poll `interrupt` (interrupt.h) inside their products.
+void dense_forward(Vectors& out, const Vectors& in, const ConstDenseParams& p, bool relu = false,
+                   const Interrupt* interrupt = nullptr);
 // dw[I,O] = in^T · dout, db[O] = sum over B of dout, din[B,I] = dout[B,O] · w^T
 // (din may be null: a first layer needs no input gradient)
 void dense_backward(Vectors* din, DenseParams grads, const Vectors& dout, const Vectors& in,
-                    const ConstDenseParams& p);
+                    const ConstDenseParams& p, const Interrupt* interrupt = nullptr);
 
 // Work buffers of a conv layer, reused from batch to batch.
 struct ConvScratch {
@@ -34,11 +37,15 @@ struct ConvScratch {
 // conv: out[F,B,H',W'] = w[F,C,K,K] (x) in[C,B,H,W] + b[F], stride 1,
 // padding same (H' = H) or valid (H' = H-K+1), then ReLU when relu is set
 void conv_forward(Maps& out, const Maps& in, const ConstConvParams& p, Padding padding, ConvScratch& scratch,
-                  bool relu = false);
+                  bool relu = false, const Interrupt* interrupt = nullptr);
 // dw[F,C,K,K], db[F] from dout[F,B,H',W'] and in[C,B,H,W];
 // din[C,B,H,W] (may be null: a first layer needs no input gradient)
 void conv_backward(Maps* din, ConvParams grads, const Maps& dout, const Maps& in, const ConstConvParams& p,
-                   Padding padding, ConvScratch& scratch);
+                   Padding padding, ConvScratch& scratch, const Interrupt* interrupt = nullptr);
+
+// Floats a conv layer's scratch holds while training (im2col columns and
+// their gradient for one chunk of images, the 'same' padding masks).
+std::size_t conv_scratch_floats(const LayerPlan& layer);
 
 // maxpool: out[C,B,H/S,W/S] = max of each S x S window of in[C,B,H,W]
 void maxpool_forward(Maps& out, const Maps& in, int size);

@@ -41,6 +41,10 @@ void Learner::apply_pending(const OptimizerConfig& config, float lr) {
 
 void Learner::discard_pending() { pending_.clear(); }
 
+void Learner::set_interrupt(const Interrupt* interrupt) {
+  for (auto& network : networks_) network->set_interrupt(interrupt);
+}
+
 BatchStats Learner::compute_gradients(const float* images, const std::uint8_t* labels, int n) {
   const int slices = std::min<int>(static_cast<int>(networks_.size()), n);
   if (slices <= 1) {
@@ -131,8 +135,9 @@ EvalResult evaluate(const Model& model, const Dataset& data) {
   return result;
 }
 
-Evaluation::Evaluation(Model model, std::shared_ptr<const Dataset> data)
+Evaluation::Evaluation(Model model, std::shared_ptr<const Dataset> data, const Interrupt* interrupt)
     : model_(std::move(model)), data_(std::move(data)), network_(std::make_unique<Network>()) {
+  network_->set_interrupt(interrupt);
   result_.count = data_->size();
   result_.predicted.resize(data_->size());
 }

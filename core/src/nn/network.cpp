@@ -69,13 +69,14 @@ const Vectors& Network::forward(const Model& model, const float* pixels, int n) 
   prepare(model, n);
   input_forward(acts_[0].maps, pixels, n, model.input_mean, model.input_std);
   for (const Step& s : steps_) {
+    Interrupt::poll(interrupt_);
     Activation& in = acts_[s.in];
     Activation& out = acts_[s.out];
     switch (s.kind) {
-      case LayerKind::dense: dense_forward(out.vectors, in.vectors, model.dense(s.layer), s.relu_fused); break;
+      case LayerKind::dense: dense_forward(out.vectors, in.vectors, model.dense(s.layer), s.relu_fused, interrupt_); break;
       case LayerKind::conv:
         conv_forward(out.maps, in.maps, model.conv(s.layer), model.layers[s.layer].spec.padding, conv_scratch_[s.layer],
-                     s.relu_fused);
+                     s.relu_fused, interrupt_);
         break;
       case LayerKind::maxpool: maxpool_forward(out.maps, in.maps, model.layers[s.layer].spec.size); break;
       case LayerKind::relu:
@@ -103,17 +104,19 @@ BatchStats Network::backward(const Model& model, const std::uint8_t* labels, flo
   log_softmax_nll_backward(grads_.back().vectors.data(), logp_.data(), labels, prepared_n_, kClasses);
   for (auto step = steps_.rbegin(); step != steps_.rend(); ++step) {
     const Step& s = *step;
+    Interrupt::poll(interrupt_);
     const bool wants_din = s.wants_din;
     Activation& dout = grads_[s.out];
     Activation& din = grads_[s.in];
     switch (s.kind) {
       case LayerKind::dense:
         dense_backward(wants_din ? &din.vectors : nullptr, dense_params(grads, model.layers[s.layer]), dout.vectors,
-                       acts_[s.in].vectors, model.dense(s.layer));
+                       acts_[s.in].vectors, model.dense(s.layer), interrupt_);
         break;
       case LayerKind::conv:
         conv_backward(wants_din ? &din.maps : nullptr, conv_params(grads, model.layers[s.layer]), dout.maps,
-                      acts_[s.in].maps, model.conv(s.layer), model.layers[s.layer].spec.padding, conv_scratch_[s.layer]);
+                      acts_[s.in].maps, model.conv(s.layer), model.layers[s.layer].spec.padding, conv_scratch_[s.layer],
+                      interrupt_);
         break;
       case LayerKind::maxpool:
         if (wants_din)

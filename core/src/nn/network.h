@@ -21,6 +21,9 @@ class Network {
   BatchStats backward(const Model& model, const std::uint8_t* labels, float* grads);
   // After forward(): only the loss and hits, no gradients.
   BatchStats loss(const std::uint8_t* labels, float* logp_out = nullptr);
+  // forward() and backward() throw Interrupted once `interrupt` is
+  // requested: polled before every step and inside every product.
+  void set_interrupt(const Interrupt* interrupt) { interrupt_ = interrupt; }
 
  private:
   // One value between two layers: feature maps or feature vectors.
@@ -58,6 +61,7 @@ class Network {
   std::vector<Activation> acts_, grads_;  // per slot; slot 0 is the scaled input
   std::vector<ConvScratch> conv_scratch_;           // per model layer (conv)
   std::vector<float> logp_;
+  const Interrupt* interrupt_ = nullptr;
 };
 
 }  // namespace digitlab

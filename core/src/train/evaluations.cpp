@@ -8,7 +8,7 @@ namespace digitlab {
 std::optional<Evaluations::Finished> Evaluations::start(const Model& model, std::shared_ptr<const Dataset> test,
                                                         double epoch) {
   std::optional<Finished> previous = finish();
-  evaluation_.emplace(model, std::move(test));
+  evaluation_.emplace(model, std::move(test), interrupt_);
   epoch_ = epoch;
   return previous;
 }
@@ -31,7 +31,12 @@ std::optional<Evaluations::Finished> Evaluations::advance_for(double seconds) {
 }
 
 std::optional<Evaluations::Finished> Evaluations::advance(std::size_t samples) {
-  evaluation_->advance(samples);
+  try {
+    evaluation_->advance(samples);
+  } catch (const Interrupted&) {
+    evaluation_.reset();  // its sums are part-way through a piece
+    throw;
+  }
   if (!evaluation_->done()) return std::nullopt;
   auto result = std::make_shared<const EvalResult>(evaluation_->result());
   if (result->accuracy > best_accuracy_) {

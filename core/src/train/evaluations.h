@@ -13,6 +13,10 @@ namespace digitlab {
 
 class Evaluations {
  public:
+  // Evaluations poll `interrupt`: an interrupted one is dropped and
+  // Interrupted thrown on to the caller.
+  explicit Evaluations(const Interrupt* interrupt) : interrupt_(interrupt) {}
+
   struct Finished {
     std::shared_ptr<const EvalResult> result;
     double epoch;  // of the run, when it started
@@ -35,6 +39,7 @@ class Evaluations {
  private:
   std::optional<Finished> advance(std::size_t samples);
 
+  const Interrupt* interrupt_;
   std::optional<Evaluation> evaluation_;
   double epoch_ = 0;
   double seconds_per_sample_ = 0;

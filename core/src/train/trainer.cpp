@@ -56,6 +56,10 @@ struct Trainer::Impl {
   // --- fixed at construction ---
   TrainerConfig config;  // its arch, seed, input scaling and hyper change with commands
   const bool threaded;
+  // stop() and the destructor cut a batch or an evaluation short with it
+  // (interrupt.h): a large net's batch can take seconds. The stop command
+  // clears it when the loop runs it.
+  Interrupt interrupt;
 
   // --- owned by the training loop (one thread at a time) ---
   std::shared_ptr<const Dataset> test;
@@ -99,7 +103,8 @@ struct Trainer::Impl {
       : config(std::move(c)), threaded(use_thread), test(std::move(test_set)),
         learner(make_model(config.arch, config.seed, config.input_mean, config.input_std, config.init),
                 std::clamp(config.threads, 1, 64)),
-        source(std::move(train), std::move(cache)), history(config.history_every) {
+        source(std::move(train), std::move(cache)), history(config.history_every), evaluations(&interrupt) {
+    learner.set_interrupt(&interrupt);
     check_hyperparameters(config.hyper);
     check_trainable(config.arch, config.hyper.batch_size);
     if (config.epoch_size == 0) config.epoch_size = source.dataset_size() ? source.dataset_size() : 60000;
@@ -113,6 +118,7 @@ struct Trainer::Impl {
   }
 
   ~Impl() {
+    interrupt.request();
     commands.quit();
     if (worker.joinable()) worker.join();
   }
@@ -228,7 +234,12 @@ struct Trainer::Impl {
     const int n = config.hyper.batch_size;
     if (!fill_batch(n)) return;
     const float lr = scheduled_lr(config.hyper.optimizer, epoch(), config.hyper.epochs);
-    const BatchStats stats = learner.train_batch(batch_pixels.data(), batch_labels.data(), n, config.hyper.optimizer, lr);
+    BatchStats stats;
+    try {
+      stats = learner.train_batch(batch_pixels.data(), batch_labels.data(), n, config.hyper.optimizer, lr);
+    } catch (const Interrupted&) {
+      return;  // stopped part-way: the weights are as before the batch, which counts for nothing
+    }
     finish_batch(stats, seconds_since(start), lr);
   }
 
@@ -282,8 +293,12 @@ struct Trainer::Impl {
   // --- evaluation ---
   void start_evaluation() {
     if (!test || test->size() == 0) return;
-    evaluation_finished(evaluations.start(learner.model(), test, epoch()));
-    if (threaded) evaluation_finished(evaluations.finish());
+    try {
+      evaluation_finished(evaluations.start(learner.model(), test, epoch()));
+      if (threaded) evaluation_finished(evaluations.finish());
+    } catch (const Interrupted&) {
+      // Stopped part-way: Evaluations dropped it.
+    }
   }
 
   void evaluation_finished(std::optional<Evaluations::Finished> finished) {
@@ -449,7 +464,9 @@ void Trainer::resume() {
   });
 }
 void Trainer::stop() {
+  impl_->interrupt.request();
   impl_->post([i = impl_.get()] {
+    i->interrupt.clear();
     if (i->run.state == RunState::running || i->run.state == RunState::paused) i->run.state = RunState::stopped;
     i->run.pending_steps = 0;
   });

@@ -1,5 +1,7 @@
 #include "util/fork_join.h"
 
+#include <utility>
+
 namespace digitlab {
 
 ForkJoin::ForkJoin(int threads) {
@@ -24,10 +26,20 @@ void ForkJoin::run(const std::function<void(int)>& job) {
     ++generation_;
   }
   wake_.notify_all();
-  job(0);
+  call(0, job);
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [this] { return running_ == 0; });
   job_ = nullptr;
+  if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+}
+
+void ForkJoin::call(int t, const std::function<void(int)>& job) {
+  try {
+    job(t);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = std::current_exception();
+  }
 }
 
 void ForkJoin::work(int t) {
@@ -41,7 +53,7 @@ void ForkJoin::work(int t) {
       seen = generation_;
       job = job_;
     }
-    (*job)(t);
+    call(t, *job);
     std::lock_guard<std::mutex> lock(mutex_);
     if (--running_ == 0) done_.notify_one();
   }

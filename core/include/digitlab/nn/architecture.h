@@ -83,6 +83,18 @@ constexpr std::uint64_t kMaxTrainingBytes = 1ull << 30;
 std::uint64_t training_bytes(const Architecture& arch, int batch);
 void check_trainable(const Architecture& arch, int batch);
 
+// What training a net costs, so a server can bound the work one job may
+// take before it starts: arithmetic per sample (forward and backward, about
+// three times the forward products) and the memory one trainer holds at a
+// batch size on `threads` threads (activations and their gradients, each
+// conv layer's im2col buffers per thread, and the weights with their
+// gradients, optimizer state and the copies a run keeps of them).
+struct TrainingCost {
+  double flops_per_sample = 0;
+  std::uint64_t bytes = 0;
+};
+TrainingCost training_cost(const Architecture& arch, int batch, int threads = 1);
+
 // The canonical spec string, e.g. "conv5x5x8,relu,maxpool2,dense10".
 std::string to_string(const Architecture& arch);
 std::string to_string(const LayerSpec& layer);

@@ -10,6 +10,7 @@
 #include "digitlab/data/dataset.h"
 #include "digitlab/nn/model.h"
 #include "digitlab/nn/optimizer.h"
+#include "digitlab/util/interrupt.h"
 
 namespace digitlab {
 
@@ -36,9 +37,10 @@ EvalResult evaluate(const Model& model, const Dataset& data);
 
 // The same evaluation in pieces, on its own copy of the weights, so a caller
 // with a time budget (the main-loop Trainer) can spread it over frames.
+// advance() throws Interrupted once `interrupt` is requested.
 class Evaluation {
  public:
-  Evaluation(Model model, std::shared_ptr<const Dataset> data);
+  Evaluation(Model model, std::shared_ptr<const Dataset> data, const Interrupt* interrupt = nullptr);
   ~Evaluation();
   Evaluation(Evaluation&&) noexcept;
   Evaluation& operator=(Evaluation&&) noexcept;
@@ -89,6 +91,9 @@ class Learner {
   Model& model() { return model_; }
   const std::vector<float>& grads() const { return grads_; }
   void replace_model(Model model);  // new weights; optimizer state starts over
+  // From now on a batch throws Interrupted soon after `interrupt` is
+  // requested (interrupt.h), with the weights as they were before it.
+  void set_interrupt(const Interrupt* interrupt);
 
  private:
   Model model_;

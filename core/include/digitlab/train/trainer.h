@@ -100,7 +100,7 @@ class Trainer {
   void start();   // begin a run of hyper.epochs epochs from the current weights
   void pause();
   void resume();
-  void stop();    // end the run, keep the weights
+  void stop();    // end the run at once (a batch under way is dropped), keep the weights
   void reset();   // fresh weights from the seed, history cleared
   void step(int batches = 1);  // train this many batches while not running
   void set_hyperparameters(const Hyperparameters& hyper);
