@@ -93,7 +93,7 @@ JobManager::~JobManager() {
 }
 
 json JobManager::submit(const std::string& model, const std::string& body) {
-  const TrainingRequest request = parse_training_request(model, body, data_, store_);
+  const TrainingRequest request = parse_training_request(model, body, data_, store_, limits_.budget);
   const store::JobAdmission admission{static_cast<std::int64_t>(limits_.max_queued), store::unix_time_ms() - limits_.lease_ms};
   const store::SubmitOutcome outcome = store_.submit_job(model, body, request.settings.dump(), admission);
   if (!outcome.job)
@@ -124,13 +124,23 @@ std::optional<json> JobManager::cancel(std::int64_t id) {
     if (const auto it = running_.find(id); it != running_.end()) {
       stopped = std::move(it->second);
       running_.erase(it);
-      stopped->trainer->stop();
+      stopped->trainer->stop();  // interrupts its batch (core's Interrupt)
+      ++ending_;
     }
-    next_claim_ms_ = 0;  // a slot may be free for a queued job
+  }
+  if (stopped) {
+    stopped.reset();  // joins the training thread, outside the lock
+    std::lock_guard<std::mutex> lock(mutex_);
+    --ending_;
+    next_claim_ms_ = 0;  // now the slot is free for a queued job
   }
   wake_.notify_all();
-  stopped.reset();  // joins the training thread, outside the lock
   return status_json(*job);
+}
+
+std::size_t JobManager::trainers() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return running_.size() + ending_;
 }
 
 void JobManager::watch() {
@@ -190,7 +200,7 @@ void JobManager::tick_locked() {
 
 void JobManager::claim_locked(std::int64_t now) {
   if (stopping_ || now < next_claim_ms_) return;
-  while (running_.size() < limits_.max_running) {
+  while (running_.size() + ending_ < limits_.max_running) {
     const auto claimed = store_.claim_job(replica_, now + limits_.lease_ms);
     if (!claimed) break;
     start_locked(*claimed);
@@ -201,7 +211,7 @@ void JobManager::claim_locked(std::int64_t now) {
 void JobManager::start_locked(const store::JobRow& claimed) {
   try {
     // Parsed again here: the server that runs a job may not be the one that took it.
-    TrainingRequest request = parse_training_request(claimed.model, claimed.request, data_, store_);
+    TrainingRequest request = parse_training_request(claimed.model, claimed.request, data_, store_, limits_.budget);
     auto job = std::make_unique<Running>();
     job->claimed = claimed;
     job->trainer = std::make_unique<Trainer>(request.config, request.dataset->train, request.dataset->test);

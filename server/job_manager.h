@@ -22,6 +22,8 @@
 
 #include <digitlab/store/model_store.h>
 
+#include "training_request.h"
+
 namespace digitlab {
 class Trainer;
 }
@@ -34,6 +36,7 @@ struct JobLimits {
   std::size_t max_running = 1;  // on this server
   std::size_t max_queued = 4;   // waiting, across all servers
   std::int64_t lease_ms = 10000;
+  JobBudget budget;             // what one job may cost
 };
 
 class JobManager {
@@ -53,6 +56,9 @@ class JobManager {
   // as it is), and returns its status; nullopt for an unknown id.
   std::optional<nlohmann::json> cancel(std::int64_t id);
   store::JobCounts counts() const { return store_.job_counts(); }
+  // Training threads alive on this server: its running jobs and the
+  // cancelled ones whose threads are still ending. Never above max_running.
+  std::size_t trainers() const;
   const std::string& replica() const { return replica_; }
 
  private:
@@ -70,6 +76,9 @@ class JobManager {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::map<std::int64_t, std::unique_ptr<Running>> running_;  // this server's jobs
+  // Cancelled trainers a DELETE is joining outside the lock: they hold
+  // their slot until their thread has ended.
+  std::size_t ending_ = 0;
   std::int64_t next_heartbeat_ms_ = 0;
   std::int64_t next_claim_ms_ = 0;
   std::int64_t next_cleanup_ms_ = 0;

@@ -109,8 +109,9 @@ int run(const ServerOptions& options, const sigset_t& signals) {
   log(std::string("model store ") + store.kind() + " " + digitlab::store::redact_url(options.db));
   WeightsCache weights_cache(kWeightsCacheBytes);
   const std::string replica = options.name.empty() ? default_replica_name() : options.name;
-  JobManager jobs(store, data, JobLimits{options.max_jobs, options.job_queue, std::int64_t(options.job_lease) * 1000},
-                  replica);
+  const JobBudget budget{options.max_job_tflop * 1e12, std::uint64_t(options.max_job_mb) << 20};
+  JobManager jobs(store, data,
+                  JobLimits{options.max_jobs, options.job_queue, std::int64_t(options.job_lease) * 1000, budget}, replica);
   log("replica " + replica);
   const StaticSite site(options.web);
   if (!site.available()) log("no web app at " + options.web + " (API only)");

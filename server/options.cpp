@@ -61,6 +61,13 @@ std::optional<ServerOptions> parse_options(int argc, const char* const* argv) {
                  "seconds a running job stays claimed without a heartbeat before another replica runs it again")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t(2), std::size_t(3600)));
+  app.add_option("--max-job-tflop", o.max_job_tflop,
+                 "a training job may take at most N TFLOP (its net's arithmetic per sample x samples x epochs), else 400")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 1e6));
+  app.add_option("--max-job-mb", o.max_job_mb, "a training job's trainer may hold at most N MB, else 400")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t(16), std::size_t(1) << 20));
   app.add_option("--header-timeout", o.header_timeout,
                  "a request's line and headers must arrive within S seconds of its first byte, else 408")
       ->capture_default_str()

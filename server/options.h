@@ -20,6 +20,8 @@ struct ServerOptions {
   std::size_t max_jobs = 1;          // --max-jobs N: training jobs running at once
   std::size_t job_queue = 4;         // --job-queue N: jobs waiting for a slot
   std::size_t job_lease = 10;        // --job-lease S: a running job's claim without a heartbeat
+  double max_job_tflop = 300;        // --max-job-tflop N: arithmetic one job may take
+  std::size_t max_job_mb = 2048;     // --max-job-mb N: memory one job's trainer may hold
   std::size_t header_timeout = 10;   // --header-timeout S: a request head must arrive within S seconds
 };
 

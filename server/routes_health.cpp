@@ -22,7 +22,7 @@ void add_health_routes(httplib::Server& server, const DataCatalog& data, const J
                     {"uptime_s", uptime},
                     {"replica", jobs.replica()},
                     {"datasets", names},
-                    {"jobs", {{"running", counts.running}, {"queued", counts.queued}}}});
+                    {"jobs", {{"running", counts.running}, {"queued", counts.queued}, {"trainers", jobs.trainers()}}}});
   });
 }
 

@@ -39,6 +39,24 @@ json parse_body(const std::string& body) {
   return j;
 }
 
+// Whole numbers of a limit, as the options name them.
+std::string rounded(double x) { return std::to_string(static_cast<long long>(x + 0.5)); }
+
+void check_budget(const TrainerConfig& config, std::size_t train_samples, const JobBudget& budget) {
+  const TrainingCost cost = training_cost(config.arch, config.hyper.batch_size, config.threads);
+  const double flops = cost.flops_per_sample * static_cast<double>(train_samples) * config.hyper.epochs;
+  if (flops > budget.max_flops)
+    throw ApiError(400, "job_too_large",
+                   "this job needs about " + rounded(flops / 1e12) + " TFLOP (" + rounded(cost.flops_per_sample / 1e6) +
+                       " MFLOP per sample x " + std::to_string(train_samples) + " samples x " +
+                       std::to_string(config.hyper.epochs) + " epochs), more than this server's limit of " +
+                       rounded(budget.max_flops / 1e12) + " TFLOP per job (--max-job-tflop): use fewer epochs or a smaller net");
+  if (cost.bytes > budget.max_bytes)
+    throw ApiError(400, "job_too_large",
+                   "this job needs about " + std::to_string(cost.bytes >> 20) + " MB of memory, more than this server's limit of " +
+                       std::to_string(budget.max_bytes >> 20) + " MB per job (--max-job-mb): use a smaller batch or net");
+}
+
 ModelFile latest_weights(const store::ModelStore& store, const std::string& model) {
   const auto latest = store.latest_version(model);
   const auto body = latest ? store.body(model, *latest) : std::nullopt;
@@ -49,7 +67,7 @@ ModelFile latest_weights(const store::ModelStore& store, const std::string& mode
 }  // namespace
 
 TrainingRequest parse_training_request(const std::string& model, const std::string& body, const DataCatalog& data,
-                                       const store::ModelStore& store) {
+                                       const store::ModelStore& store, const JobBudget& budget) {
   const json j = parse_body(body);
   TrainingRequest request;
   request.model = model;
@@ -98,6 +116,7 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
   } catch (const Error& e) {
     invalid(e.what());
   }
+  check_budget(config, request.dataset->train->size(), budget);
 
   const auto preset = preset_of(config.arch);
   request.settings = {{"dataset", request.dataset->name},

@@ -169,6 +169,31 @@ TEST_CASE("jobs beyond the running slots and the queue are refused with 429", "[
   CHECK(job_status(client, waiting)["progress"].is_null());
 }
 
+TEST_CASE("a job over the server's compute or memory limit is 400 job_too_large, naming the limit", "[server]") {
+  JobSandbox jobs({"--max-job-mb", "100"});
+  auto client = jobs.client();
+  // core's training_cost: 2.8 GFLOP per sample x 60,000 x 10 epochs = 1,679
+  // TFLOP, past the default 300; the cnn preset in batches of 1,024 holds
+  // about 440 MB, past the 100 this server allows.
+  const std::vector<std::pair<std::string, std::string>> too_large = {
+      {R"({"arch": "conv3x3x256,relu,conv3x3x256,relu,dense10", "dataset": "mnist", "epochs": 10})", "--max-job-tflop"},
+      {R"({"preset": "cnn", "batch_size": 1024})", "--max-job-mb"}};
+  for (const auto& [body, limit] : too_large) {
+    INFO(body);
+    const auto res = post_train(client, "big", body);
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(error_code(res) == "job_too_large");
+    CHECK(body_json(res)["error"]["message"].get<std::string>().find(limit) != std::string::npos);
+  }
+  const json health = body_json(client.Get("/api/health"));
+  CHECK(health["jobs"]["running"] == 0);
+  CHECK(health["jobs"]["queued"] == 0);
+  // Within both limits, the same server takes the job.
+  const json job = start_job(client, "small", kQuick);
+  CHECK(wait_until_over(client, job)["state"] == "finished");
+}
+
 TEST_CASE("invalid hyperparameters are rejected with 400 and start nothing", "[server][api]") {
   JobSandbox jobs;
   auto client = jobs.client();
