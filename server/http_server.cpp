@@ -421,7 +421,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
 void HttpServer::serve(const std::shared_ptr<Connection>& connection) {
   Connection& c = *connection;
   empty_fields = empty_header_fields(std::string_view(c.stream.unread(), c.head_bytes - 2));
-  close_requested = false;
+  close_requested = true;  // until httplib has parsed the head (keep_connection_open in pre-routing)
   bool connection_closed = false;
   bool ok = false;
   if (!stopping_) {

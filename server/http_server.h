@@ -66,7 +66,11 @@ class HttpServer : public httplib::Server {
   // connection closes after this response (its unread body would otherwise
   // be read as the next request), and the response says Connection: close.
   static void close_after_response();
-  // Undoes close_after_response once the body has been read after all.
+  // Undoes close_after_response: once the body has been read after all, and
+  // first thing in pre-routing. A request starts marked to close, so one
+  // httplib could not parse (answered 400 before routing, its headers and
+  // body unread) never has its leftover bytes read as the next request: RFC
+  // 9112 asks a server that cannot parse a request line to close.
   static void keep_connection_open();
   // Whether the request being handled on this thread sent header `name`
   // with an empty value: httplib drops such fields, so a handler could not

@@ -90,6 +90,7 @@ void configure_server(HttpServer& server, const ServerParts& parts, const Server
   // After the headers, before the body: limits, framing and the token.
   const GateRules rules{options.token, options.max_body};
   server.set_pre_routing_handler([rules](const httplib::Request& req, httplib::Response& res) {
+    HttpServer::keep_connection_open();  // httplib parsed the head: keep-alive unless refused
     note_request_started();
     limit_ranges(req);
     check_request(req, res, rules);

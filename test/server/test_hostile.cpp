@@ -1,5 +1,5 @@
 // The server attacked as a hostile client would: raw sockets on loopback,
-// one case per defect of issue 10. Each case is bounded in requests and time;
+// one case per defect of issues 10 and 22. Each case is bounded in requests and time;
 // where memory was the defect, the server's peak RSS (VmHWM) is read from
 // /proc and compared with a bound.
 #include <arpa/inet.h>
@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -594,4 +595,152 @@ TEST_CASE("16: a client that takes an answer a trickle at a time is cut off", "[
   CHECK(cut);
   CHECK(after < 15);
   CHECK(health_ok(server));
+}
+
+// --- issue 22: training jobs and request lines under a hostile client ------
+
+namespace {
+
+using nlohmann::json;
+
+// Nets whose one batch takes seconds (conv3x3x256 twice, 217 samples: ~600
+// GFLOP) or minutes (conv11x11x256 twice: ~2.4 TFLOP per 64), past the
+// default --max-job-tflop: these servers take any job.
+const std::string kSlowBatch = R"({"arch": "conv3x3x256,relu,conv3x3x256,relu,dense10", "batch_size": 217, "epochs": 1})";
+const std::string kHugeBatch = R"({"arch": "conv11x11x256,relu,conv11x11x256,relu,dense10", "batch_size": 64, "epochs": 1})";
+const std::vector<std::string> kAnyJob = {"--max-jobs", "1", "--max-job-tflop", "1000000"};
+
+json submit(httplib::Client& client, const std::string& model, const std::string& body) {
+  const auto res = client.Post(("/api/models/" + model + "/train").c_str(), body, "application/json");
+  REQUIRE(res);
+  INFO(res->body);
+  REQUIRE(res->status == 202);
+  return body_json(res);
+}
+
+std::string job_state(httplib::Client& client, const json& job) {
+  return body_json(client.Get("/api/jobs/" + job["id"].dump()))["state"].get<std::string>();
+}
+
+// Until the job's trainer runs (then inside its first batch: these take seconds).
+void wait_running(httplib::Client& client, const json& job) {
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (job_state(client, job) != "running" && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(job_state(client, job) == "running");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // well into the batch
+}
+
+json health(const ServerProcess& server) {
+  auto client = server.client();
+  return body_json(client.Get("/api/health"));
+}
+
+}  // namespace
+
+TEST_CASE("17: submit and DELETE churn never runs more trainers than --max-jobs", "[hostile]") {
+  // Before: a DELETE took the job out of its slot at once but joined its
+  // trainer only after the batch (9-14 s); a client that gave up on the
+  // DELETE and resubmitted got a new trainer beside the old: 5 at once with
+  // --max-jobs 1, 333 -> 2,501 MB. Now a DELETE interrupts the batch and the
+  // cancelled trainer holds its slot until its thread has ended.
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start(kAnyJob);
+  const double idle_mb = peak_rss_mb(server.pid());
+  auto client = server.client();
+  auto impatient = server.client();
+  impatient.set_read_timeout(1, 0);  // gives up on a slow DELETE and carries on
+  std::size_t most_trainers = 0;
+  for (int round = 0; round < 6; ++round) {
+    const json job = submit(client, "churn", kSlowBatch);
+    wait_running(client, job);
+    CHECK(health(server)["jobs"]["trainers"] == 1);
+    impatient.Delete("/api/jobs/" + job["id"].dump());
+    most_trainers = std::max(most_trainers, health(server)["jobs"]["trainers"].get<std::size_t>());
+  }
+  const double peak_mb = peak_rss_mb(server.pid());
+  WARN("6 submit/DELETE rounds: peak RSS " << idle_mb << " -> " << peak_mb << " MB, most trainers " << most_trainers);
+  CHECK(most_trainers <= 1);
+  // One trainer of this net holds at most 1.1 GB (core's training_cost;
+  // 0.3 GB measured 0.3 s into its batch); several at once pass it.
+  CHECK(peak_mb < idle_mb + 1100);
+  CHECK(health(server)["jobs"]["trainers"] == 0);
+}
+
+TEST_CASE("18: DELETE stops a job in a minutes-long batch within 0.5 s; SIGTERM exits within 3 s, keeping writes",
+          "[hostile]") {
+  Sandbox sandbox;
+  ServerProcess* server = &sandbox.start(kAnyJob);
+  auto client = server->client();
+  const std::string kept = binary_weights(small_model(4));
+  REQUIRE(put_binary(client, "kept", kept)->status == 201);
+
+  const json cancelled = submit(client, "huge", kHugeBatch);
+  wait_running(client, cancelled);
+  auto asked = Clock::now();
+  const auto res = client.Delete("/api/jobs/" + cancelled["id"].dump());
+  const double delete_s = std::chrono::duration<double>(Clock::now() - asked).count();
+  WARN("DELETE of a conv11x11x256 job in its batch answered in " << delete_s << " s");
+  REQUIRE(res);
+  CHECK(body_json(res)["state"] == "cancelled");
+  CHECK(delete_s < 0.5);
+  CHECK(health(*server)["jobs"]["trainers"] == 0);
+
+  const json handed_back = submit(client, "huge", kHugeBatch);
+  wait_running(client, handed_back);
+  asked = Clock::now();
+  CHECK(server->stop(SIGTERM) == 0);
+  const double stop_s = std::chrono::duration<double>(Clock::now() - asked).count();
+  WARN("SIGTERM with a conv11x11x256 job in its batch: exited in " << stop_s << " s");
+  CHECK(stop_s < 3);
+
+  server = &sandbox.start(kAnyJob);
+  auto restarted = server->client();
+  const auto back = restarted.Get("/api/models/kept/weights", kBinary);
+  REQUIRE(back);
+  CHECK(back->status == 200);
+  CHECK(back->body == canonical_binary(kept));
+  CHECK(job_state(restarted, cancelled) == "cancelled");
+  const std::string state = job_state(restarted, handed_back);  // queued again, or claimed by the new server
+  CHECK((state == "queued" || state == "running"));
+  restarted.Delete("/api/jobs/" + handed_back["id"].dump());
+}
+
+TEST_CASE("19: a request line that cannot be parsed closes the connection; its body is never a request",
+          "[hostile][api]") {
+  // Before: answered 400 with keep-alive, and the bytes after the request
+  // line (headers, then a body that is itself a request) were read as the
+  // next requests: a job was created, through nginx too. [api]: this case
+  // also runs through the test cluster's nginx.
+  Sandbox sandbox;
+  ServerProcess& server = sandbox.start();
+  const bool through_nginx = std::getenv("DIGITLAB_TEST_CLUSTER") != nullptr;
+  const std::string smuggled =
+      "POST /api/models/smuggled/train HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2\r\n\r\n{}";
+  const std::vector<std::string> request_lines = {"FOOBAR / HTTP/1.1", "get / HTTP/1.1", "GET / HTTP/7.0",
+                                                  "GET /a b HTTP/1.1", "GET /?a?b HTTP/1.1", "GET"};
+  for (const std::string& line : request_lines) {
+    INFO(line);
+    Raw raw(server.port());
+    REQUIRE(raw.send_all(line + "\r\nHost: x\r\nContent-Length: " + std::to_string(smuggled.size()) + "\r\n\r\n" +
+                         smuggled));
+    const std::string answer = raw.read_for(std::chrono::seconds(2));
+    INFO(answer.substr(0, 300));
+    CHECK(status_of(answer) >= 400);
+    CHECK(count_of(answer, "HTTP/1.1 ") == 1);
+    if (!through_nginx) {  // nginx read the body as the bad request's own and may keep its connection
+      CHECK(answer.find("Connection: close") != std::string::npos);
+      CHECK(raw.closed_within(std::chrono::milliseconds(500)));
+    }
+  }
+  const json jobs = health(server)["jobs"];
+  CHECK(jobs["running"] == 0);
+  CHECK(jobs["queued"] == 0);
+  auto client = server.client();
+  CHECK(client.Get("/api/models/smuggled/versions")->status == 404);
+  // A request that parses keeps its connection.
+  Raw raw(server.port());
+  REQUIRE(raw.send_all("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  CHECK(count_of(raw.read_for(std::chrono::seconds(2)), "HTTP/1.1 200") == 2);
 }
