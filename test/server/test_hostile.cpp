@@ -727,9 +727,12 @@ TEST_CASE("19: a request line that cannot be parsed closes the connection; its b
                          smuggled));
     const std::string answer = raw.read_for(std::chrono::seconds(2));
     INFO(answer.substr(0, 300));
-    CHECK(status_of(answer) >= 400);
     CHECK(count_of(answer, "HTTP/1.1 ") == 1);
-    if (!through_nginx) {  // nginx read the body as the bad request's own and may keep its connection
+    // nginx takes some of these lines itself (it serves GET /?a?b), reads the
+    // body as the request's own and may keep its connection; the job count
+    // below is what matters there.
+    if (!through_nginx) {
+      CHECK(status_of(answer) == 400);
       CHECK(answer.find("Connection: close") != std::string::npos);
       CHECK(raw.closed_within(std::chrono::milliseconds(500)));
     }
