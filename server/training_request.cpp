@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <digitlab/util/json_integer.h>
+
 #include "api_error.h"
 #include "data_catalog.h"
 #include "http_util.h"
@@ -101,12 +103,7 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
       else if (s.kind != SettingKind::flag && v.is_number()) set_setting(config.hyper, s.name, v.get<double>());
       else invalid(std::string(s.name) + (s.kind == SettingKind::flag ? " must be true or false" : " must be a number"));
     }
-    if (j.contains("seed")) {
-      const json& seed = j.at("seed");
-      if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
-        invalid("seed must be a non-negative integer");
-      config.seed = seed.get<std::uint64_t>();
-    }
+    if (j.contains("seed")) config.seed = json_unsigned(j.at("seed"), "seed");
     check_hyperparameters(config.hyper);
   } catch (const Error& e) {
     invalid(e.what());

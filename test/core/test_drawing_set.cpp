@@ -36,7 +36,14 @@ TEST_CASE("a malformed drawing set is a clear error naming the drawing", "[drawi
   fails_with(R"({"format": "digitlab-weights", "version": 1, "drawings": []})", "not a digitlab-drawings file");
   fails_with(R"({"format": "digitlab-drawings", "version": 2, "drawings": []})", "version 1");
   fails_with(R"({"format": "digitlab-drawings", "version": 1})", "no list of drawings");
-  fails_with(one_drawing(R"({"label": 10, "style": "x", "strokes": []})"), "drawing 0: label must be 0-9 or null");
+  fails_with(one_drawing(R"({"label": 10, "style": "x", "strokes": []})"),
+             "drawing 0: label (or null) must be an integer from 0 to 9, got 10");
+  // Never narrowed: 2^32 is not read as 0, nor 2^32 + 3 as 3.
+  fails_with(one_drawing(R"({"label": 4294967296, "style": "x", "strokes": []})"), "got 4294967296");
+  fails_with(one_drawing(R"({"label": 4294967299, "style": "x", "strokes": []})"), "got 4294967299");
+  fails_with(one_drawing(R"({"label": 3.5, "style": "x", "strokes": []})"), "got 3.5");
+  fails_with(one_drawing(R"({"label": 3.0, "style": "x", "strokes": []})"), "got 3.0");
+  fails_with(R"({"format": "digitlab-drawings", "version": 4294967297, "drawings": []})", "version 1");
   fails_with(one_drawing(R"({"label": 1, "style": "", "strokes": []})"), "style must be");
   fails_with(one_drawing(R"({"label": 1, "style": "x"})"), "drawing 0");
   fails_with(one_drawing(R"({"label": 1, "style": "x", "strokes": [[]]})"), "non-empty list of points");

@@ -311,3 +311,26 @@ TEST_CASE("out-of-range metadata is refused, never narrowed", "[weights]") {
   const auto bin = weights_to_binary(sample_file());
   CHECK_NOTHROW(weights_from_binary(bin.data(), bin.size()));
 }
+
+// Sizes, shapes and counts are integers: a near-integer is an error, never
+// rounded, and a layer's output shape, when a file gives it, is the one its
+// layers make, never "corrected" on the way in.
+TEST_CASE("near-integer sizes and wrong output shapes are refused, not corrected", "[weights]") {
+  const auto refused = [](const std::string& text, const char* message) {
+    CHECK_THROWS_WITH(weights_from_json(text), Catch::Contains(message));
+  };
+  const std::string v1 = v1_json(sample_file());
+  refused(replace_once(v1, "\"in\":784", "\"in\":784.00001"), "layer 0.in must be an integer from");
+  refused(replace_once(v1, "\"out\":16", "\"out\":16.0"), "layer 0.out must be an integer from");
+  const std::string v2 = weights_to_json(sample_file());
+  refused(replace_once(v2, "\"outputs\":16", "\"outputs\":16.0000001"),
+          "architecture.layers[0].outputs must be an integer from");
+  refused(replace_once(v2, "\"weights_shape\":[784,16]", "\"weights_shape\":[784.0,16]"),
+          "weights_shape[0] must be an integer from");
+  const std::string cnn = weights_to_json(cnn_file());
+  refused(replace_once(cnn, "\"output\":[28,28,4]", "\"output\":[28,28,5]"), "architecture.layers[0] does not match");
+  refused(replace_once(cnn, "\"output\":[28,28,4]", "\"output\":[28,28,4.5]"),
+          "architecture.layers[0].output[2] must be an integer from");
+  // Left out, the shapes are derived: still a valid file.
+  CHECK_NOTHROW(weights_from_json(replace_once(cnn, ",\"output\":[28,28,4]", "")));
+}

@@ -221,6 +221,7 @@ TEST_CASE("invalid hyperparameters are rejected with 400 and start nothing", "[s
                                         R"({"batch_size": 2.5})",
                                         R"({"arch": "conv3x3x256,relu,conv3x3x256,relu,dense10", "batch_size": 4096})",
                                         R"({"seed": -1})",
+                                        R"({"seed": 1.5})",
                                         R"({"dataset": "nope"})",
                                         R"({"unknown": 1})",
                                         R"({"resume": "yes"})",

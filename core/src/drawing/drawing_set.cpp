@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "digitlab/util/files.h"
+#include "digitlab/util/json_integer.h"
 
 namespace digitlab {
 
@@ -33,8 +34,7 @@ DrawnSample parse_drawing(const nlohmann::json& d) {
   DrawnSample sample;
   const auto& label = d.at("label");
   if (label.is_null()) sample.label = kNotADigit;
-  else if (label.is_number_integer() && label.get<int>() >= 0 && label.get<int>() < kClasses) sample.label = label.get<int>();
-  else throw Error("label must be 0-9 or null");
+  else sample.label = static_cast<int>(json_integer(label, "label (or null)", 0, kClasses - 1));
   sample.style = d.at("style").get<std::string>();
   if (sample.style.empty() || sample.style.size() > kMaxStyleLength) throw Error("style must be 1-64 characters");
   const auto& strokes = d.at("strokes");
@@ -53,7 +53,8 @@ std::vector<DrawnSample> parse_drawing_set(const std::string& json_text) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("drawing set: not JSON: ") + e.what());
   }
-  if (!doc.is_object() || doc.value("format", "") != "digitlab-drawings" || doc.value("version", 0) != 1)
+  if (!doc.is_object() || doc.value("format", "") != "digitlab-drawings" || !doc.contains("version") ||
+      !doc.at("version").is_number_integer() || doc.at("version") != 1)
     throw Error("drawing set: not a digitlab-drawings file of version 1");
   const auto drawings = doc.find("drawings");
   if (drawings == doc.end() || !drawings->is_array()) throw Error("drawing set: no list of drawings");

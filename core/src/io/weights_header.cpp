@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "digitlab/util/json_integer.h"
+
 namespace digitlab::weights_format {
 
 namespace {
@@ -83,15 +85,19 @@ double number_in(const Json& obj, const char* key, const char* where, double min
   }
   return x;
 }
-// An integer in [min, max], checked before any narrowing cast.
 std::int64_t integer_in(const Json& v, const std::string& what, std::int64_t min, std::int64_t max) {
-  const bool fits = v.is_number_integer() &&
-                    (v.is_number_unsigned() ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
-                                            : v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max) &&
-                    v.get<std::int64_t>() >= min;
-  if (!fits)
-    throw Error("weights: " + what + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-  return v.get<std::int64_t>();
+  return json_integer(v, "weights: " + what, min, max);
+}
+// A layer's sizes and output shape are integers: 16.0000001 would compare
+// equal to 16 (and read as 16.0f) and must not pass for it.
+void check_sizes_are_integers(const Json& layer, const std::string& where) {
+  if (!layer.is_object()) return;
+  for (const auto& [key, value] : layer.items()) {
+    if (value.is_number()) integer_in(value, where + "." + key, 0, INT32_MAX);
+    if (value.is_array())
+      for (std::size_t d = 0; d < value.size(); ++d)
+        if (value[d].is_number()) integer_in(value[d], where + "." + key + "[" + std::to_string(d) + "]", 0, INT32_MAX);
+  }
 }
 std::string text(const Json& obj, const char* key, const char* where, std::size_t max_bytes = kMaxStringBytes) {
   const Json& v = field(obj, key, where);
@@ -132,10 +138,12 @@ Model architecture_from_json(const Json& arch, int version) {
       if (!layers.is_array() || layers.size() != plan.size())
         throw Error("weights: architecture.layers must list the " + std::to_string(plan.size()) + " layers of the spec");
       for (std::size_t i = 0; i < plan.size(); ++i) {
-        Json described = layer_to_json(plan[i]);
-        described.erase("output");  // shapes are derived: a reader may leave them out
+        const Json described = layer_to_json(plan[i]);
         Json given = layers[i];
-        if (given.is_object()) given.erase("output");
+        // Shapes are derived: a file may leave them out, but one it gives
+        // must be the one the spec makes.
+        if (given.is_object() && !given.contains("output")) given["output"] = described.at("output");
+        check_sizes_are_integers(given, "architecture.layers[" + std::to_string(i) + "]");
         if (given != described)
           throw Error("weights: architecture.layers[" + std::to_string(i) + "] does not match layer " +
                       std::to_string(i + 1) + " of the spec (" + to_string(plan[i].spec) + ")");
@@ -165,9 +173,7 @@ TrainingMeta training_from_json(const Json& t) {
     throw Error("weights: training.test_accuracy and test_loss are -1 (never evaluated) or not negative");
   m.samples_seen = static_cast<std::uint64_t>(integer_in(field(t, "samples_seen", "training"), "training.samples_seen",
                                                          0, INT64_MAX));
-  const Json& seed = field(t, "seed", "training");
-  if (!seed.is_number_integer()) throw Error("weights: training.seed must be an integer");
-  m.seed = seed.get<std::uint64_t>();
+  m.seed = json_unsigned(field(t, "seed", "training"), "weights: training.seed");
   const Json& batch = field(t, "batch_size", "training");
   // Older files wrote it as a float (64.0); 0 for untrained weights.
   if (batch.is_number_float() && batch.get<float>() == std::floor(batch.get<float>()) && batch.get<float>() >= 0 &&

@@ -5,6 +5,7 @@
 
 #include "byte_order.h"
 #include "digitlab/io/weights.h"
+#include "digitlab/util/json_integer.h"
 #include "weights_binary.h"
 #include "weights_json_reader.h"
 
@@ -114,17 +115,21 @@ ModelFile weights_from_json(const std::string& text_in) {
     const LayerPlan& p = f.model.layers[layers[e]];
     const std::string where = "layer " + std::to_string(e);
     if (version == 1) {
-      if (number(list[e], "in", where.c_str()) != p.in.size() || number(list[e], "out", where.c_str()) != p.spec.size)
+      const auto size = [&](const char* key) {
+        return json_integer(field(list[e], key, where.c_str()), "weights: " + where + "." + key, 0, INT32_MAX);
+      };
+      if (size("in") != static_cast<std::int64_t>(p.in.size()) || size("out") != p.spec.size)
         throw Error("weights: " + where + " shape does not match architecture.sizes");
     } else {
-      const Json& at = field(list[e], "layer", where.c_str());
-      if (!at.is_number_integer() || at.get<std::int64_t>() != layers[e])
-        throw Error("weights: parameters[" + std::to_string(e) + "] must belong to layer " + std::to_string(layers[e]));
+      const std::string entry = "weights: parameters[" + std::to_string(e) + "]";
+      if (json_integer(field(list[e], "layer", where.c_str()), entry + ".layer", 0, INT32_MAX) != layers[e])
+        throw Error(entry + " must belong to layer " + std::to_string(layers[e]));
       const Json& shape = field(list[e], "weights_shape", where.c_str());
       const std::vector<std::size_t> expected = weights_shape(p);
       bool same = shape.is_array() && shape.size() == expected.size();
       for (std::size_t d = 0; same && d < expected.size(); ++d)
-        same = shape[d].is_number_integer() && shape[d].get<std::int64_t>() == static_cast<std::int64_t>(expected[d]);
+        same = json_integer(shape[d], entry + ".weights_shape[" + std::to_string(d) + "]", 0, INT32_MAX) ==
+               static_cast<std::int64_t>(expected[d]);
       if (!same) throw Error("weights: parameters[" + std::to_string(e) + "].weights_shape does not match its layer");
     }
     for (const bool bias : {false, true}) {
