@@ -267,16 +267,21 @@ int command_kernel() {
 int command_store_copy(const std::string& from, const std::string& to) {
   if (from == to) throw Error("store copy: source and target are the same store");
   if (!store::is_postgres_url(from) && !std::ifstream(from)) throw Error("store copy: no SQLite file " + from);
-  const store::ModelStore source(from);
+  store::StoreSource source(from);  // checked before the target is made
   store::ModelStore target(to);
-  const store::CopyReport report = store::copy_store(source, target, [](const store::VersionInfo& v) {
+  const store::CopyReport report = store::copy_store(std::move(source), target, [](const store::VersionInfo& v) {
     std::printf("copied %s v%lld (%lld bytes)\n", v.model.c_str(), static_cast<long long>(v.version),
                 static_cast<long long>(v.size));
   });
   std::printf("%lld model(s): %lld version(s) copied, %lld already there (byte-identical)\n",
               static_cast<long long>(report.models), static_cast<long long>(report.copied),
               static_cast<long long>(report.present));
-  return 0;
+  for (const store::RefusedRow& r : report.refused)
+    std::fprintf(stderr, "refused %s v%lld: %s\n", r.model.substr(0, 80).c_str(), static_cast<long long>(r.version),
+                 r.reason.c_str());
+  if (report.refused.empty()) return 0;
+  std::fprintf(stderr, "%zu version(s) refused and not copied; every other version was\n", report.refused.size());
+  return 1;
 }
 
 }  // namespace
@@ -342,7 +347,9 @@ int main(int argc, char** argv) {
   CLI::App* store_cmd = app.add_subcommand("store", "the server's store of models (SQLite file or PostgreSQL)");
   store_cmd->require_subcommand(1);
   CLI::App* copy_cmd = store_cmd->add_subcommand(
-      "copy", "copy every model and version from one store to another, byte-identical; run again to resume");
+      "copy", "copy every model and version from one store to another, byte-identical; run again to resume. The "
+              "source is only read (at most 100000 versions, within an hour); versions the store's check refuses "
+              "are listed and not copied, and the exit status is then 1");
   copy_cmd->add_option("from", store_from, "source: a SQLite file or a postgresql:// URL")->required();
   copy_cmd->add_option("to", store_to, "target: a SQLite file (created) or a postgresql:// URL")->required();
   CLI::App* kernel_cmd = app.add_subcommand(

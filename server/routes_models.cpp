@@ -8,14 +8,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <digitlab/io/model_name.h>
+
 #include "api_error.h"
 #include "etag.h"
 #include "http_util.h"
 #include "model_name.h"
 #include "request_gate.h"
 #include "routes.h"
+#include <digitlab/store/metrics.h>
 #include <digitlab/store/model_store.h>
 #include <digitlab/store/time.h>
+#include <digitlab/store/version_check.h>
 #include "weights_cache.h"
 #include "weights_payload.h"
 
@@ -25,10 +29,15 @@ namespace {
 
 using nlohmann::json;
 
+// Rows are checked on their way into the store (version_check.h); a database
+// may still hold rows from before that. Their metrics show as null unless
+// they pass the same check: unchecked, deep nesting crashed the dump and
+// non-JSON made the listing invalid JSON.
 json version_json(const store::VersionInfo& info) {
+  const bool metrics_ok = store::metrics_problem(info.metrics_json).empty();
   return {{"model", info.model},         {"version", info.version}, {"created", store::iso_time(info.created_ms)},
           {"size", info.size},           {"format", info.format},
-          {"metrics", json::parse(info.metrics_json, nullptr, false)}};
+          {"metrics", metrics_ok ? json::parse(info.metrics_json) : json()}};
 }
 
 WeightsFormat upload_format(const httplib::Request& req) {
@@ -102,6 +111,7 @@ void add_model_routes(httplib::Server& server, store::ModelStore& store, Weights
   server.Get("/api/models", [&store](const httplib::Request&, httplib::Response& res) {
     json models = json::array();
     for (const store::VersionInfo& info : store.models()) {
+      if (!is_valid_model_name(info.model)) continue;  // stored before names were checked: no route reaches it
       json entry = version_json(info);
       entry["name"] = entry["model"];
       entry.erase("model");
@@ -131,7 +141,13 @@ void add_model_routes(httplib::Server& server, store::ModelStore& store, Weights
     }
     const auto canonical = cache.get(name, version, WeightsFormat::binary, [&]() -> WeightsCache::Body {
       auto body = store.body(name, version);
-      return body ? std::make_shared<const std::string>(std::move(*body)) : nullptr;
+      if (!body) return nullptr;
+      // A body stored before the store checked them is checked once here,
+      // as it is loaded: a corrupt one is never served.
+      const std::string problem = store::body_problem(*body);
+      if (!problem.empty())
+        throw ApiError(500, "corrupt_version", name + " version " + std::to_string(version) + " is corrupt: " + problem);
+      return std::make_shared<const std::string>(std::move(*body));
     });
     if (!canonical) throw ApiError(404, "unknown_version", name + " has no version " + std::to_string(version));
     if (format == WeightsFormat::binary) return send_shared(res, canonical, "application/octet-stream");

@@ -1,6 +1,7 @@
 #include "digitlab/store/model_store.h"
 
 #include "digitlab/store/time.h"
+#include "digitlab/store/version_check.h"
 
 namespace digitlab::store {
 
@@ -142,11 +143,15 @@ std::unique_lock<std::mutex> ModelStore::write_turn() {
 WriteOutcome ModelStore::put_in(SqlConnection& db, const std::string& model, const WriteCondition& condition,
                                 const NewVersion& version) {
   const std::int64_t now = unix_time_ms();
+  VersionInfo info{model, 1, now, static_cast<std::int64_t>(version.body.size()), version.format,
+                   version.metrics_json};
+  // Checked before anything is written; the number it gets is the store's own.
+  check_version(info, version.body);
   WriteOutcome outcome;
   outcome.current = lock_model(db, model, now);
   if (!condition_holds(condition, outcome.current)) return outcome;
-  outcome.info = VersionInfo{model, outcome.current + 1, now, static_cast<std::int64_t>(version.body.size()),
-                             version.format, version.metrics_json};
+  info.version = outcome.current + 1;
+  outcome.info = std::move(info);
   append_version(db, outcome.info, version.body);
   outcome.stored = true;
   return outcome;
@@ -162,6 +167,7 @@ WriteOutcome ModelStore::put(const std::string& model, const WriteCondition& con
 }
 
 bool ModelStore::import_version(const VersionInfo& info, const std::string& body) {
+  check_version(info, body);
   const auto turn = write_turn();
   Lease db = lease();
   SqlTransaction transaction(*db);
@@ -269,12 +275,20 @@ std::optional<JobRow> ModelStore::end_job(const JobRow& claimed, const std::stri
                                  {claimed.id, claimed.replica, claimed.attempt});
   if (mine.empty()) return std::nullopt;
   SqlParam version = nullptr;
-  if (result) version = put_in(*db, claimed.model, WriteCondition{}, *result).info.version;
+  std::string failure = error;
+  // A result the check refuses fails the job with the reason: rerunning it
+  // would only make the same result again.
+  if (result) try {
+      version = put_in(*db, claimed.model, WriteCondition{}, *result).info.version;
+    } catch (const RefusedVersion& e) {
+      failure = e.what();
+    }
+  const bool stored = !std::holds_alternative<std::nullptr_t>(version);
   auto ended = first_job(db->query(std::string("UPDATE jobs SET state = $2, progress = $3, version = $4, error = $5, "
                                                "ended = $6, lease_until = NULL WHERE id = $1 RETURNING ") +
                                        kJobColumns,
-                                   {claimed.id, std::string(result ? "finished" : "failed"), progress, version,
-                                    error.empty() ? SqlParam(nullptr) : SqlParam(error), unix_time_ms()}));
+                                   {claimed.id, std::string(stored ? "finished" : "failed"), progress, version,
+                                    failure.empty() ? SqlParam(nullptr) : SqlParam(failure), unix_time_ms()}));
   transaction.commit();
   return ended;
 }

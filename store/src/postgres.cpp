@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+
 #include "schema.h"
 
 namespace digitlab::store {
@@ -57,6 +59,13 @@ PostgresConnection::PostgresConnection(const std::string& url) : conn_(PQconnect
     throw StoreError(redact_url(url) + ": cannot connect: " + message);
   }
   exec("SET client_min_messages = warning");
+}
+
+PostgresConnection::PostgresConnection(const std::string& url, std::chrono::steady_clock::time_point deadline)
+    : PostgresConnection(url) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  exec("SET default_transaction_read_only = on; SET statement_timeout = " +
+       std::to_string(std::max<std::int64_t>(1, left.count())));
 }
 
 PostgresConnection::~PostgresConnection() { PQfinish(conn_); }

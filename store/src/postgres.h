@@ -2,6 +2,7 @@
 // share one database. Commits are durable when PostgreSQL acknowledges them
 // (synchronous_commit on, its default).
 #pragma once
+#include <chrono>
 #include <string>
 
 #include "digitlab/store/sql.h"
@@ -13,6 +14,8 @@ namespace digitlab::store {
 class PostgresConnection : public SqlConnection {
  public:
   explicit PostgresConnection(const std::string& url);
+  // Read-only transactions only (open_sql_source); statements time out at `deadline`.
+  PostgresConnection(const std::string& url, std::chrono::steady_clock::time_point deadline);
   ~PostgresConnection() override;
   PostgresConnection(const PostgresConnection&) = delete;
   PostgresConnection& operator=(const PostgresConnection&) = delete;

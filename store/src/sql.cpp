@@ -34,6 +34,11 @@ std::unique_ptr<SqlConnection> open_sql(const std::string& db) {
   return std::make_unique<SqliteConnection>(db);
 }
 
+std::unique_ptr<SqlConnection> open_sql_source(const std::string& db, std::chrono::steady_clock::time_point deadline) {
+  if (is_postgres_url(db)) return std::make_unique<PostgresConnection>(db, deadline);
+  return std::make_unique<SqliteConnection>(db, deadline);
+}
+
 SqlTransaction::~SqlTransaction() {
   if (!open_) return;
   try {

@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "schema.h"
 
 namespace digitlab::store {
@@ -28,6 +31,28 @@ std::string with_sqlite_parameters(const std::string& sql) {
   return out;
 }
 
+// Bytes 18 and 19 of a SQLite header are 2 for a WAL-mode database.
+bool wal_mode(const std::string& path) {
+  char header[20] = {};
+  std::ifstream(path, std::ios::binary).read(header, sizeof header);
+  return header[18] == 2 && header[19] == 2;
+}
+
+// A file name as the path of a file: URI ('%', '?' and '#' escaped).
+std::string uri_path(const std::string& path) {
+  std::string out;
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 struct Statement {
   sqlite3_stmt* stmt = nullptr;
   ~Statement() { sqlite3_finalize(stmt); }
@@ -36,15 +61,34 @@ struct Statement {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const std::string& path) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string message = sqlite_message(db_);
-    sqlite3_close(db_);
-    throw StoreError(path + ": cannot open database: " + message);
-  }
+  open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // FULL: the WAL is synced at every commit, so an acknowledged version
   // survives power loss too, not just a killed process.
   exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;");
+}
+
+SqliteConnection::SqliteConnection(const std::string& path, std::chrono::steady_clock::time_point deadline)
+    : deadline_(deadline) {
+  // A reader of a WAL file nothing has open would leave empty -wal and -shm
+  // files next to it: such a file is opened immutable instead, with no side
+  // files. A store in use has its -wal file, and is read through it.
+  const bool idle_wal = wal_mode(path) && !std::ifstream(path + "-wal");
+  open("file:" + uri_path(path) + (idle_wal ? "?immutable=1" : ""), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+  // A runaway statement (a recursive view, a huge join) is interrupted at
+  // the deadline instead of running on.
+  sqlite3_progress_handler(
+      db_, 10000, [](void* d) { return std::chrono::steady_clock::now() > *static_cast<decltype(deadline_)*>(d) ? 1 : 0; },
+      &deadline_);
+  exec("PRAGMA query_only = 1; PRAGMA busy_timeout = 10000;");
+}
+
+void SqliteConnection::open(const std::string& path, int flags) {
+  if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    const std::string message = sqlite_message(db_);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(path + ": cannot open database: " + message);
+  }
 }
 
 SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
@@ -83,6 +127,7 @@ SqlRows SqliteConnection::query(const std::string& sql, const std::vector<SqlPar
   for (;;) {
     const int rc = sqlite3_step(s.stmt);
     if (rc == SQLITE_DONE) return rows;
+    if (rc == SQLITE_INTERRUPT) throw StoreError("sqlite: the statement ran past its time budget and was stopped");
     if (rc != SQLITE_ROW) throw StoreError(std::string("sqlite step: ") + sqlite_message(db_));
     std::vector<SqlCell> cells;
     for (int c = 0; c < sqlite3_column_count(s.stmt); ++c) {

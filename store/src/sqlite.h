@@ -1,6 +1,7 @@
 // SQLite behind the store's SqlConnection: one database file in WAL mode,
 // synced at every commit, writers serialised by BEGIN IMMEDIATE.
 #pragma once
+#include <chrono>
 #include <string>
 
 #include "digitlab/store/sql.h"
@@ -12,6 +13,8 @@ namespace digitlab::store {
 class SqliteConnection : public SqlConnection {
  public:
   explicit SqliteConnection(const std::string& path);  // opens or creates
+  // Read-only (open_sql_source): statements running at `deadline` are interrupted.
+  SqliteConnection(const std::string& path, std::chrono::steady_clock::time_point deadline);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
@@ -22,7 +25,10 @@ class SqliteConnection : public SqlConnection {
   SqlRows query(const std::string& sql, const std::vector<SqlParam>& params) override;
 
  private:
+  void open(const std::string& path, int flags);
+
   sqlite3* db_ = nullptr;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
 }  // namespace digitlab::store

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include <digitlab/store/sql.h>
+#include <digitlab/store/metrics.h>
 #include <digitlab/store/model_store.h>
 #include "store_under_test.h"
 #include "test_support.h"
@@ -246,10 +247,14 @@ TEST_CASE("digitlab-cli store copy: SQLite -> PostgreSQL -> SQLite, byte-identic
   const std::string source = dir / "source.db", back = dir / "back.db";
   {
     ModelStore store(source);
-    for (int i = 0; i < 3; ++i)
-      store.put("a", WriteCondition{}, NewVersion{canonical_binary(binary_weights(small_model(i))), "binary", "{}"});
-    store.put("b", WriteCondition{}, NewVersion{canonical_binary(binary_weights(small_model(9, {64}))), "json",
-                                                R"({"test_accuracy":0.5})"});
+    // Versions as the server writes them: canonical bytes and their metrics.
+    const auto version = [](digitlab::ModelFile model, const std::string& format) {
+      return NewVersion{canonical_binary(binary_weights(model)), format, metrics_json_of(model)};
+    };
+    for (int i = 0; i < 3; ++i) store.put("a", WriteCondition{}, version(small_model(i), "binary"));
+    digitlab::ModelFile evaluated = small_model(9, {64});
+    evaluated.meta.test_accuracy = 0.5;
+    store.put("b", WriteCondition{}, version(evaluated, "json"));
   }
   const std::string database = "copy_" + std::to_string(getpid());
   open_sql(test_postgres_url("postgres"))->exec("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -250,4 +251,67 @@ TEST_CASE("concurrent writers racing on one version: exactly one wins each", "[s
   std::sort(versions.begin(), versions.end());
   REQUIRE(versions.size() == kWriters * 5);
   for (std::size_t i = 0; i < versions.size(); ++i) CHECK(versions[i] == kRounds + 2 + static_cast<std::int64_t>(i));
+}
+
+// Rows a database held from before the store checked them (written here
+// straight into the file): the server still answers valid JSON, shows bad
+// metrics as null, hides a name no route can reach and never serves a
+// corrupt body. Unchecked, 100k-deep metrics crashed the server at every
+// listing and non-JSON metrics made the listing invalid JSON.
+TEST_CASE("rows stored before the check: valid JSON, null metrics, no corrupt body served", "[server]") {
+  Sandbox sandbox;
+  const std::string good = binary_weights(small_model(30));
+  {
+    auto client = sandbox.start().client();
+    REQUIRE(put_binary(client, "good", good)->status == 201);
+    REQUIRE(sandbox.server().stop(SIGTERM) == 0);
+  }
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((sandbox.dir() / "state/models.db").c_str(), &db) == SQLITE_OK);
+    const auto row = [&](const std::string& name, const std::string& metrics, const std::string& body) {
+      sqlite3_stmt* s = nullptr;
+      for (const char* sql : {"INSERT INTO models VALUES(?1, 1, 1700000000000)",
+                              "INSERT INTO versions VALUES(?1, 1, 1700000000000, ?2, 'binary', ?3, ?4)"}) {
+        REQUIRE(sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK);
+        sqlite3_bind_text(s, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+        if (sqlite3_bind_parameter_count(s) > 1) {
+          sqlite3_bind_int64(s, 2, static_cast<sqlite3_int64>(body.size()));
+          sqlite3_bind_text(s, 3, metrics.data(), static_cast<int>(metrics.size()), SQLITE_TRANSIENT);
+          sqlite3_bind_blob(s, 4, body.data(), static_cast<int>(body.size()), SQLITE_TRANSIENT);
+        }
+        const int rc = sqlite3_step(s);
+        sqlite3_finalize(s);
+        REQUIRE(rc == SQLITE_DONE);
+      }
+    };
+    row("deep", std::string(100000, '[') + std::string(100000, ']'), good);
+    row("junk", "<discarded>", good);
+    row("../../etc/passwd", "{}", good);
+    std::string corrupt = good;
+    corrupt[corrupt.size() / 2] ^= 1;
+    row("corrupt", "{}", corrupt);
+    sqlite3_close(db);
+  }
+  auto client = sandbox.start().client();
+  for (int round = 0; round < 2; ++round) {  // the server is still up for the second listing
+    const auto listing = client.Get("/api/models");
+    REQUIRE(listing);
+    REQUIRE(listing->status == 200);
+    const json models = json::parse(listing->body)["models"];  // throws on invalid JSON
+    std::set<std::string> names;
+    for (const json& m : models) {
+      names.insert(m["name"].get<std::string>());
+      CHECK(m["metrics"].is_null() == (m["name"] != "good"));
+    }
+    CHECK(names == std::set<std::string>{"corrupt", "deep", "good", "junk"});
+  }
+  const auto deep = client.Get("/api/models/deep/versions");
+  REQUIRE(deep->status == 200);
+  CHECK(json::parse(deep->body)["versions"][0]["metrics"].is_null());
+  const auto corrupt = client.Get("/api/models/corrupt/weights", kBinary);
+  CHECK(corrupt->status == 500);
+  CHECK_THAT(corrupt->body, Catch::Contains("corrupt_version") && Catch::Contains("checksum"));
+  CHECK(client.Get("/api/models/corrupt/weights")->status == 500);
+  CHECK(client.Get("/api/models/good/weights", kBinary)->body == good);
 }

@@ -7,8 +7,11 @@
 #include <thread>
 #include <vector>
 
+#include <digitlab/io/weights.h>
+#include <digitlab/store/metrics.h>
 #include <digitlab/store/store_copy.h>
 #include <digitlab/store/time.h>
+#include <digitlab/store/version_check.h>
 
 #include "schema.h"
 #include "store_under_test.h"
@@ -18,15 +21,27 @@ using test::StoreUnderTest;
 
 namespace {
 
-// Bytes that text handling would spoil: NULs, high bytes, no terminator.
-std::string weights_bytes(std::size_t size, unsigned seed) {
-  std::string out(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 2654435761u + seed) >> 7);
-  out[0] = '\0';
-  return out;
+// Weights as the store keeps them (core's binary format, whose bytes text
+// handling would spoil), a different net for each seed; `hidden` sets the
+// size (1600: about 5 MB).
+std::string weights_bytes(unsigned seed, int hidden = 8) {
+  digitlab::ModelFile file;
+  file.model = digitlab::make_model(digitlab::dense_architecture({hidden}), seed);
+  const auto bytes = digitlab::weights_to_binary(file);
+  return std::string(bytes.begin(), bytes.end());
 }
 
-NewVersion version_of(const std::string& body) { return NewVersion{body, "binary", R"({"test_accuracy":0.9})"}; }
+// Metrics as the server writes them (metrics.h).
+const std::string& metrics() {
+  static const std::string text = [] {
+    digitlab::ModelFile file;
+    file.model = digitlab::make_model(digitlab::dense_architecture({8}), 1);
+    return metrics_json_of(file);
+  }();
+  return text;
+}
+
+NewVersion version_of(const std::string& body) { return NewVersion{body, "binary", metrics()}; }
 
 WriteCondition at(std::int64_t version) { return {WriteCondition::Kind::at_version, version}; }
 
@@ -72,22 +87,22 @@ TEST_CASE("versions count up from 1 and keep their bytes", "[store]") {
   ModelStore& store = under.store();
   CHECK(store.models().empty());
   CHECK_FALSE(store.latest_version("m"));
-  const std::string big = weights_bytes(5u << 20, 1);
+  const std::string big = weights_bytes(1, 1600);
   for (int i = 1; i <= 3; ++i) {
-    const WriteOutcome out = store.put("m", WriteCondition{}, version_of(i == 2 ? big : weights_bytes(100, i)));
+    const WriteOutcome out = store.put("m", WriteCondition{}, version_of(i == 2 ? big : weights_bytes(i)));
     REQUIRE(out.stored);
     CHECK(out.info.version == i);
   }
-  store.put("other", WriteCondition{}, version_of("x"));
+  store.put("other", WriteCondition{}, version_of(weights_bytes(99)));
   CHECK(store.latest_version("m") == 3);
   CHECK(store.body("m", 2) == big);
-  CHECK(store.body("m", 1) == weights_bytes(100, 1));
+  CHECK(store.body("m", 1) == weights_bytes(1));
   CHECK_FALSE(store.body("m", 4));
   const auto versions = store.versions("m");
   REQUIRE(versions.size() == 3);
   CHECK(versions[1].size == static_cast<std::int64_t>(big.size()));
   CHECK(versions[1].format == "binary");
-  CHECK(versions[1].metrics_json == R"({"test_accuracy":0.9})");
+  CHECK(versions[1].metrics_json == metrics());
   CHECK(versions[0].created_ms <= versions[2].created_ms);
   const auto models = store.models();
   REQUIRE(models.size() == 2);
@@ -102,7 +117,7 @@ TEST_CASE("write conditions: a refused write stores nothing", "[store]") {
   INFO(kind);
   StoreUnderTest under(kind);
   ModelStore& store = under.store();
-  const auto body = weights_bytes(64, 2);
+  const auto body = weights_bytes(2);
   CHECK_FALSE(store.put("m", {WriteCondition::Kind::exists, 0}, version_of(body)).stored);
   CHECK_FALSE(store.put("m", at(1), version_of(body)).stored);
   CHECK(store.models().empty());
@@ -123,14 +138,14 @@ TEST_CASE("racing writers on two replicas: one wins each If-Match, no gaps", "[s
   StoreUnderTest under(kind);
   auto second = under.open_again();
   ModelStore* replicas[2] = {&under.store(), second.get()};
-  replicas[0]->put("m", WriteCondition{}, version_of("v1"));
+  replicas[0]->put("m", WriteCondition{}, version_of(weights_bytes(0)));
 
   // 8 writers, half on each replica, all expecting version 1.
   std::atomic<int> stored{0}, refused_at_2{0};
   std::vector<std::thread> writers;
   for (int w = 0; w < 8; ++w)
     writers.emplace_back([&, w] {
-      const WriteOutcome out = replicas[w % 2]->put("m", at(1), version_of("writer " + std::to_string(w)));
+      const WriteOutcome out = replicas[w % 2]->put("m", at(1), version_of(weights_bytes(1000 + w)));
       (out.stored ? stored : refused_at_2) += out.stored || out.current == 2;
     });
   for (auto& t : writers) t.join();
@@ -141,7 +156,7 @@ TEST_CASE("racing writers on two replicas: one wins each If-Match, no gaps", "[s
   writers.clear();
   for (int w = 0; w < 8; ++w)
     writers.emplace_back([&, w] {
-      for (int i = 0; i < 10; ++i) replicas[w % 2]->put("m", WriteCondition{}, version_of(std::to_string(w * 100 + i)));
+      for (int i = 0; i < 10; ++i) replicas[w % 2]->put("m", WriteCondition{}, version_of(weights_bytes(10000 + w * 100 + i)));
     });
   for (auto& t : writers) t.join();
   const auto versions = replicas[1]->versions("m");
@@ -202,22 +217,22 @@ TEST_CASE("jobs: bounded admission, one claim each, leases, results stored once"
   CHECK(rerun->replica == "b");
   // ... and a, back from the dead, can neither renew nor store its result.
   CHECK_FALSE(a.renew_job(*first, "{}", later));
-  CHECK_FALSE(a.end_job(*first, "{}", version_of("late"), ""));
-  const auto ended = b.end_job(*rerun, R"({"epoch":1})", version_of("result"), "");
+  CHECK_FALSE(a.end_job(*first, "{}", version_of(weights_bytes(11)), ""));
+  const auto ended = b.end_job(*rerun, R"({"epoch":1})", version_of(weights_bytes(12)), "");
   REQUIRE(ended);
   CHECK(ended->state == "finished");
   CHECK(ended->version == 1);
   CHECK(ended->progress == R"({"epoch":1})");
-  CHECK_FALSE(b.end_job(*rerun, "{}", version_of("twice"), ""));
+  CHECK_FALSE(b.end_job(*rerun, "{}", version_of(weights_bytes(13)), ""));
   CHECK(a.versions("m").size() == 1);
-  CHECK(a.body("m", 1) == "result");
+  CHECK(a.body("m", 1) == weights_bytes(12));
 
   // Cancelled anywhere: the runner's renewal fails, its result is not stored.
   const auto cancelled = a.cancel_job(next->id);
   CHECK(cancelled->state == "cancelled");
   CHECK(cancelled->ended_ms > 0);
   CHECK_FALSE(b.renew_job(*next, "{}", later));
-  CHECK_FALSE(b.end_job(*next, "{}", version_of("cancelled"), ""));
+  CHECK_FALSE(b.end_job(*next, "{}", version_of(weights_bytes(14)), ""));
   CHECK(a.cancel_job(next->id)->state == "cancelled");
   CHECK_FALSE(a.cancel_job(999999));
   CHECK_FALSE(a.job(999999));
@@ -259,18 +274,18 @@ TEST_CASE("a dead replica's slots stop counting", "[store]") {
 
 TEST_CASE("store copy: SQLite -> PostgreSQL -> SQLite is byte-identical and resumable", "[store]") {
   StoreUnderTest source("sqlite"), middle("postgresql"), back("sqlite");
-  for (int i = 0; i < 3; ++i) source.store().put("a", WriteCondition{}, version_of(weights_bytes(1000 + i, i)));
-  source.store().put("b", WriteCondition{}, version_of(weights_bytes(3u << 20, 9)));
+  for (int i = 0; i < 3; ++i) source.store().put("a", WriteCondition{}, version_of(weights_bytes(20 + i)));
+  source.store().put("b", WriteCondition{}, version_of(weights_bytes(9, 1000)));
 
-  CopyReport report = copy_store(source.store(), middle.store());
+  CopyReport report = copy_store(StoreSource(source.db()), middle.store());
   CHECK(report.models == 2);
   CHECK(report.copied == 4);
   // Resumes: only what is new is copied; what is there is checked.
-  source.store().put("a", WriteCondition{}, version_of(weights_bytes(77, 7)));
-  report = copy_store(source.store(), middle.store());
+  source.store().put("a", WriteCondition{}, version_of(weights_bytes(77)));
+  report = copy_store(StoreSource(source.db()), middle.store());
   CHECK(report.copied == 1);
   CHECK(report.present == 4);
-  copy_store(middle.store(), back.store());
+  copy_store(StoreSource(middle.db()), back.store());
 
   for (const std::string model : {"a", "b"}) {
     const auto original = source.store().versions(model);
@@ -286,7 +301,7 @@ TEST_CASE("store copy: SQLite -> PostgreSQL -> SQLite is byte-identical and resu
   }
   // A target with its own history for a model is refused, not merged.
   StoreUnderTest diverged("sqlite");
-  diverged.store().put("a", WriteCondition{}, version_of("mine"));
-  CHECK_THROWS_WITH(copy_store(source.store(), diverged.store()), Catch::Contains("differs"));
+  diverged.store().put("a", WriteCondition{}, version_of(weights_bytes(78)));
+  CHECK_THROWS_WITH(copy_store(StoreSource(source.db()), diverged.store()), Catch::Contains("differs"));
   CHECK(diverged.store().versions("a").size() == 1);
 }

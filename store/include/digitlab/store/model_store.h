@@ -92,6 +92,8 @@ class ModelStore {
 
   // --- models ---
   // Appends the next version if `condition` holds, all in one transaction.
+  // Every way in (put, import_version, end_job's result) first passes
+  // check_version (version_check.h): a refused version is a RefusedVersion.
   WriteOutcome put(const std::string& model, const WriteCondition& condition, const NewVersion& version);
   // Stores `info.version` exactly as given (created time included) if the
   // model's latest is info.version - 1: how `store copy` moves history.
@@ -116,7 +118,8 @@ class ModelStore {
   // this attempt's (cancelled, or claimed again elsewhere): stop running it.
   bool renew_job(const JobRow& claimed, const std::string& progress, std::int64_t lease_until_ms);
   // Ends this attempt: stores `result` as the model's next version and marks
-  // the job finished in one transaction, or marks it failed with `error`.
+  // the job finished in one transaction, or marks it failed with `error` (or,
+  // when check_version refuses the result, with the reason it gives).
   // Nothing changes (nullopt) when the job is no longer this attempt's, so a
   // result is stored once.
   std::optional<JobRow> end_job(const JobRow& claimed, const std::string& progress,

@@ -3,6 +3,7 @@
 // database): a connection runs statements with numbered parameters ($1, $2,
 // ...) and returns their rows. Every failure throws StoreError.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -63,6 +64,11 @@ class SqlConnection {
 
 // Opens a connection: a postgresql:// (or postgres://) URL, else a SQLite file.
 std::unique_ptr<SqlConnection> open_sql(const std::string& db);
+// A connection that can only read, for `store copy`'s source: a SQLite file
+// opened read-only with query_only (no file is created or written), or
+// PostgreSQL with read-only transactions. A statement still running at
+// `deadline` ends with a StoreError.
+std::unique_ptr<SqlConnection> open_sql_source(const std::string& db, std::chrono::steady_clock::time_point deadline);
 bool is_postgres_url(const std::string& db);
 // The URL without its password, for log lines (a file name as it is).
 std::string redact_url(const std::string& url);
