@@ -27,5 +27,5 @@ status=0
 timed "tests: native" run_ctest --preset native || status=$?
 label_times
 [ "$status" = 0 ] || exit "$status"
-echo "[test] fuzzing the weights and IDX parsers (bounded)"
-timed "tests: fuzzing" test/fuzz/run.sh "${DIGITLAB_FUZZ_SECONDS:-15}"
+echo "[test] fuzzing the weights and IDX parsers, store copy's source and the server's request handling (bounded)"
+timed "tests: fuzzing" test/fuzz/run.sh "${DIGITLAB_FUZZ_SECONDS:-10}"

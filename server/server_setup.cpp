@@ -20,7 +20,7 @@ namespace {
 
 std::string message_for_status(int status, const ServerOptions& options) {
   switch (status) {
-    case 400: return "malformed request";
+    case 400: return "the request line or a header cannot be parsed; the connection closes";
     case 404: return "not found";
     case 413: return "the body is larger than this server's limit of " + std::to_string(options.max_body) + " bytes";
     case 414: return "the request target is too long";

@@ -1,8 +1,11 @@
 // Writes the fuzzers' starting corpora: small valid inputs that the mutations
-// start from (weights in both formats, IDX images and labels).
+// start from (weights in both formats, IDX images and labels, store rows).
 #include <digitlab/nn/model.h>
 #include <digitlab/io/weights.h>
 
+#include <digitlab/store/metrics.h>
+
+#include <chrono>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -24,8 +27,8 @@ std::vector<std::uint8_t> idx_header(std::uint8_t dims, const std::vector<std::u
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) return 2;
-  const std::string weights_dir = argv[1], idx_dir = argv[2];
+  if (argc != 4) return 2;
+  const std::string weights_dir = argv[1], idx_dir = argv[2], store_dir = argv[3];
 
   // Version 2: a small conv net (every layer kind) and a dense one.
   for (const char* spec : {"conv3x3x2,relu,maxpool2,conv3x3x2:valid,flatten,dense3,relu,dense10", "dense2,relu,dense10"}) {
@@ -55,5 +58,20 @@ int main(int argc, char** argv) {
   std::vector<std::uint8_t> labels = idx_header(1, {3});
   labels.insert(labels.end(), {7, 2, 1});
   write(idx_dir + "/labels.idx1", labels);
+
+  // Store rows as fuzz_store_copy reads them: a good version 1, then a
+  // version 2 whose metrics the check refuses.
+  digitlab::ModelFile small;
+  small.model = digitlab::make_model(digitlab::parse_architecture("dense2,relu,dense10"), 2);
+  const std::vector<std::uint8_t> body = digitlab::weights_to_binary(small);
+  const std::string now = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+  const std::string field("\0|\0", 3), row("\0ROW\0", 5);
+  const std::string fields = field + now + field + std::to_string(body.size()) + field + "binary" + field;
+  const std::string rows = "a" + field + "1" + fields + digitlab::store::metrics_json_of(small) + field +
+                           std::string(body.begin(), body.end()) + row + "a" + field + "2" + fields + "{}" + field +
+                           std::string(body.begin(), body.end());
+  write(store_dir + "/two-rows", std::vector<std::uint8_t>(rows.begin(), rows.end()));
   return 0;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (Debian's clang-14, AddressSanitizer and
-# UndefinedBehaviorSanitizer, any UB finding fatal) straight
-# from core's sources into build/fuzz, then runs each for a bounded time.
+# UndefinedBehaviorSanitizer, any UB finding fatal) straight from the
+# sources into build/fuzz, then runs each for a bounded time: the weights
+# and IDX parsers (core), store copy's source (store), and the server's
+# request handling on one connection (server: fuzz_request.cpp).
 #   test/fuzz/run.sh [seconds per target, default 20]
 # Exits non-zero when a target crashes; the crashing input is left in
 # build/fuzz/crashes/ (replay: build/fuzz/fuzz_<target> <file>).
@@ -48,15 +50,53 @@ if [ ! -f "$archive" ] || [ -n "$(find "$root/core/src" "$root/core/include" "$0
   ar rcs "$archive" "${objects[@]}"
 fi
 
-targets=(weights idx)
+# The store's and the server's sources (all but the server's main and its
+# option parsing) as a second archive, rebuilt when they change, in parallel
+# as core's: store_copy links the store, request both, over the system's
+# SQLite and libpq and Debian's compiled cpp-httplib (with the flags it was
+# built with: they change its classes' layout).
+# shellcheck disable=SC2207  # pkg-config prints a list of flags
+front=(-I"$root/store/include" -I"$root/store/src" -I/usr/include/postgresql -I"$root/server"
+       -DDIGITLAB_VERSION='"fuzz"' $(pkg-config --cflags cpp-httplib))
+front_archive="$out/libdigitlab_front_fuzz.a"
+if [ ! -f "$front_archive" ] ||
+   [ -n "$(find "$root/store" "$root/server" "$root/core/include" "$0" -newer "$front_archive" -print -quit)" ]; then
+  echo "[fuzz] compiling the store and the server with clang-14 + ASan + UBSan + coverage"
+  objects=()
+  for source in "$root"/store/src/*.cpp "$root"/server/*.cpp; do
+    case $source in */server/main.cpp | */server/options.cpp) continue ;; esac
+    object="$out/obj/$(basename "$(dirname "$source")")_$(basename "${source%.cpp}").o"
+    while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n; done
+    "$cxx" "${common[@]}" "${instrument[@]}" "${front[@]}" -c "$source" -o "$object" &
+    objects+=("$object")
+  done
+  while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n; done
+  rm -f "$front_archive"
+  ar rcs "$front_archive" "${objects[@]}"
+fi
+# shellcheck disable=SC2207
+libraries=($(pkg-config --libs cpp-httplib) -lsqlite3 -lpq -lz -lpthread)
+
+targets=(weights idx store_copy request)
 for target in "${targets[@]}"; do
-  "$cxx" "${common[@]}" -fsanitize=fuzzer,$sanitize -fno-sanitize-recover=undefined \
-    "$root/test/fuzz/fuzz_$target.cpp" "$archive" -lz \
-    -o "$out/fuzz_$target"
+  "$cxx" "${common[@]}" "${front[@]}" -fsanitize=fuzzer,$sanitize -fno-sanitize-recover=undefined \
+    "$root/test/fuzz/fuzz_$target.cpp" "$front_archive" "$archive" "${libraries[@]}" -o "$out/fuzz_$target"
 done
-"$cxx" "${common[@]}" "${instrument[@]}" "$root/test/fuzz/make_seeds.cpp" "$archive" -lz -o "$out/make_seeds"
-mkdir -p "$out/seeds/weights" "$out/seeds/idx"
-"$out/make_seeds" "$out/seeds/weights" "$out/seeds/idx"
+# Requests: a few that parse, and the smuggling shapes (a request line that
+# does not parse, its body a request of its own).
+mkdir -p "$out/seeds/request"
+printf 'GET /api/health HTTP/1.1\r\nHost: x\r\n\r\nGET /api/models HTTP/1.1\r\nHost: x\r\n\r\n' >"$out/seeds/request/pipelined"
+printf 'PUT /api/models/a/weights HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}' \
+  >"$out/seeds/request/put"
+smuggled=$(printf 'POST /api/models/s/train HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}')
+for line in 'FOOBAR / HTTP/1.1' 'GET / HTTP/7.0' 'GET /a b HTTP/1.1'; do
+  printf '%s\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s' "$line" "${#smuggled}" "$smuggled" \
+    >"$out/seeds/request/${line%% *}-${#line}"
+done
+"$cxx" "${common[@]}" "${instrument[@]}" "${front[@]}" "$root/test/fuzz/make_seeds.cpp" "$front_archive" "$archive" \
+  "${libraries[@]}" -o "$out/make_seeds"
+mkdir -p "$out/seeds/weights" "$out/seeds/idx" "$out/seeds/store_copy"
+"$out/make_seeds" "$out/seeds/weights" "$out/seeds/idx" "$out/seeds/store_copy"
 
 status=0
 for target in "${targets[@]}"; do
