@@ -124,8 +124,13 @@ out=$("$cli" drawings --weights "$work/w.bin" "$drawings/non_digits.json" 2>&1) 
 grep -qE "^style=scribble drawings=[0-9]+ unsure=[0-9]+ unsure_rate=[01]\.[0-9]{4}$" <<<"$out" || fail "no scribble style: $out"
 grep -qE "^unsure_rate=0\.[3-9][0-9]{3}$" <<<"$out" || fail "sure of most non-digits: $out"
 ! grep -q "^accuracy=" <<<"$out" || fail "a set without digits printed an accuracy: $out"
-echo '{"format":"digitlab-drawings","version":1,"drawings":[{"label":12,"style":"x","strokes":[]}]}' > "$work/bad-set.json"
-expect_exit 1 "drawing 0: label must be 0-9" -- "$cli" drawings --weights "$work/w.bin" "$work/bad-set.json"
+# Labels out of range, and 2^32 + 3 (once read as 3), are errors naming the drawing.
+for label in 12 4294967299 3.5; do
+  echo '{"format":"digitlab-drawings","version":1,"drawings":[{"label":'"$label"',"style":"x","strokes":[]}]}' \
+    > "$work/bad-set.json"
+  expect_exit 1 "drawing 0: label .*must be an integer from 0 to 9, got $label" -- \
+    "$cli" drawings --weights "$work/w.bin" "$work/bad-set.json"
+done
 expect_exit 2 "weights is required" -- "$cli" drawings "$drawings/drawn_digits.json"
 
 # Bench: one machine-readable line per figure.
