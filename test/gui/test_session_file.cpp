@@ -83,4 +83,11 @@ TEST_CASE("a damaged session is refused with a reason") {
   text.replace(at, 13, "\"lr\":\"99.000\"");
   CHECK_THROWS_WITH(decode_session(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
                     Catch::Contains("lr"));
+  // A negative seed is refused, not wrapped to 2^64 - 1 (same length: the header's size stays right).
+  std::string seed(bytes.begin(), bytes.end());
+  const auto seed_at = seed.find("\"seed\":42,");
+  REQUIRE(seed_at != std::string::npos);
+  seed.replace(seed_at, 10, "\"seed\":-1,");
+  CHECK_THROWS_WITH(decode_session(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size()),
+                    Catch::Contains("seed must be an integer"));
 }

@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <cstring>
 
 #include "digitlab/train/settings.h"
+#include "digitlab/util/json_integer.h"
 
 namespace digitlab::gui {
 
@@ -81,14 +83,14 @@ SavedSession decode_session(const std::uint8_t* data, std::size_t size) {
   try {
     const json h = json::parse(data + 8, data + 8 + length);
     if (h.at("format") != "digitlab-session") throw Error("session: unknown format");
-    s.saved_at = h.at("saved_at").get<std::int64_t>();
+    s.saved_at = json_integer(h.at("saved_at"), "session: saved_at", 0, INT64_MAX);
     const json& model = h.at("model");
     s.model_name = model.at("name").get<std::string>();
-    if (!model.at("server_version").is_null()) s.server_version = model.at("server_version").get<std::uint64_t>();
+    if (!model.at("server_version").is_null()) s.server_version = json_unsigned(model.at("server_version"), "session: server_version");
     s.changed_since_server = model.at("changed").get<bool>();
     for (const auto& [name, text] : h.at("settings").items()) set_setting(s.hyper, name, text.get<std::string>());
     check_hyperparameters(s.hyper);
-    s.seed = h.at("seed").get<std::uint64_t>();
+    s.seed = json_unsigned(h.at("seed"), "session: seed");
     const json& run = h.at("run");
     s.run.state = parse_run_state(run.at("state").get<std::string>());
     s.run.epoch = run.at("epoch").get<double>();
