@@ -10,6 +10,7 @@ using nlohmann::json;
 TEST_CASE("an empty pad reports no prediction and no probabilities, and says why") {
   StatusReport r;
   r.pad_rect = {10, 20, 256, 256};
+  r.pad_points = 57;
   r.pad_message = "draw it bigger";
   const json j = json::parse(status_json(r));
   CHECK(j["prediction"].is_null());
@@ -17,6 +18,7 @@ TEST_CASE("an empty pad reports no prediction and no probabilities, and says why
   CHECK(j["probabilities"].is_null());
   CHECK(j["pad_rect"]["x"] == 10);
   CHECK(j["pad_rect"]["width"] == 256);
+  CHECK(j["pad_points"] == 57);
   CHECK(j["model"]["version"].is_null());
   CHECK(j["training"]["test_accuracy"].is_null());
   CHECK(j["test_accuracy"].is_null());

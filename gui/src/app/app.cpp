@@ -141,6 +141,7 @@ bool app_frame(AppState& app) {
     if (app.progress && app.progress->state == RunState::running) app.frame_training.add(interval_ms);
   }
   app.last_frame_start = start;
+  app.pointer = take_pointer_samples();  // every frame, whichever panels show
 
   if (app.http) app.http->poll();
   poll_files();

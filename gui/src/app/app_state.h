@@ -18,6 +18,7 @@
 #include "logic/message_log.h"
 #include "logic/server_api.h"
 #include "logic/session_file.h"
+#include "logic/stroke_input.h"
 #include "logic/stroke_pad.h"
 #include "platform/gpu_image.h"
 #include "platform/http.h"
@@ -57,6 +58,7 @@ struct PadView {
   int teach_label = 0;
   std::uint64_t teach_asked = 0;           // progress().teachings once the last "Train on it" is done
   Rect rect;  // where the pad was drawn, for automation
+  StrokeInput strokes_in;  // the pointer's samples (AppState::pointer) into the pad's strokes
 };
 
 struct SampleView {
@@ -178,6 +180,7 @@ struct AppState {
   LaunchOptions options;
   Fonts fonts;
   bool touch = false;     // a finger is the pointer: bigger targets
+  std::vector<PointerSample> pointer;  // every pointer sample since the last frame
   bool isolated = false;  // crossOriginIsolated (always true on the desktop)
   bool threaded = false;  // trainer on its own thread, else slices in the frame
   std::unique_ptr<HttpClient> http;  // null without a server

@@ -21,6 +21,7 @@ StatusReport make_report(const AppState& app) {
   r.teach_label = app.pad.teach_label;
   r.teach_waiting = teach_waiting(app);
   r.pad_rect = app.pad.rect;
+  for (const Stroke& s : app.pad.pad.strokes()) r.pad_points += static_cast<int>(s.points.size());
   r.buttons = app.clickables;
   const Layout& l = app.layout;
   for (int i = 0; i < kPanels; ++i) r.panels[panel_name(static_cast<Panel>(i))] = {l.panels[i], l.tabbed[i]};

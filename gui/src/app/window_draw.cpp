@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string>
 
+#include <imgui_internal.h>
+
 #include "app/data_feed.h"
 #include "app/shortcuts.h"
 #include "app/widgets.h"
@@ -12,16 +14,32 @@
 namespace digitlab::gui {
 namespace {
 
-// The pad itself: an invisible button that turns drags into strokes.
+// Whether the pad's window is what shows at (x, y): inside its clip (a
+// panel scrolls the pad partly out of view) and under no other window (a
+// question over the middle of the screen, a popup). Dear ImGui decides this
+// for the mouse position of the frame only; a press sample may be older.
+bool pad_shows_at(float x, float y) {
+  const ImVec2 p{x, y};
+  ImGuiWindow* pad_window = ImGui::GetCurrentWindow();
+  if (!pad_window->ClipRect.Contains(p)) return false;
+  const ImVector<ImGuiWindow*>& windows = ImGui::GetCurrentContext()->Windows;  // back to front
+  for (int i = windows.Size - 1; i >= 0 && windows[i] != pad_window; --i) {
+    const ImGuiWindow* w = windows[i];
+    if ((w->Active || w->WasActive) && !w->Hidden && !(w->Flags & ImGuiWindowFlags_Tooltip) && w->Rect().Contains(p))
+      return false;
+  }
+  return true;
+}
+
+// The pad itself: strokes from every pointer sample of the frame
+// (StrokeInput), and an invisible button that keeps a drag on the pad from
+// reaching anything else (scrolling its panel, say).
 void pad_canvas(AppState& app, float side) {
   PadView& pad = app.pad;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("pad", {side, side});
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const PadPoint p{std::clamp((mouse.x - origin.x) / side, 0.0f, 1.0f), std::clamp((mouse.y - origin.y) / side, 0.0f, 1.0f)};
-  if (ImGui::IsItemActivated()) pad.pad.begin_stroke(p, pad.brush_radius);
-  else if (ImGui::IsItemActive()) pad.pad.extend_stroke(p);
-  if (pad.pad.drawing() && !ImGui::IsItemActive()) pad.pad.end_stroke();
+  const Rect rect{origin.x, origin.y, side, side};
+  pad.strokes_in.feed(app.pointer, rect, pad_shows_at, pad.pad, pad.brush_radius);
 
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 end{origin.x + side, origin.y + side};
@@ -31,7 +49,7 @@ void pad_canvas(AppState& app, float side) {
     draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(150, 150, 150, 255), "draw a digit here");
   else if (pad.input.status == InputStatus::too_small)
     draw->AddText({origin.x + 8, origin.y + 6}, IM_COL32(255, 196, 64, 255), input_status_message(pad.input.status));
-  pad.rect = {origin.x, origin.y, side, side};
+  pad.rect = rect;
 }
 
 // Right of the pad: the 28x28 input with the top guess large beside it,

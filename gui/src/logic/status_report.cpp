@@ -22,6 +22,7 @@ std::string status_json(const StatusReport& r) {
   j["confidence"] = r.prediction ? json(r.confidence) : json(nullptr);
   j["unsure"] = r.unsure;
   j["pad_rect"] = rect_json(r.pad_rect);
+  j["pad_points"] = r.pad_points;
   j["buttons"] = json::object();
   for (const auto& [name, rect] : r.buttons) j["buttons"][name] = rect_json(rect);
   j["panels"] = json::object();

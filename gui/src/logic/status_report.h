@@ -24,6 +24,7 @@ struct StatusReport {
   float confidence = 0;                   // the top guess's probability, with a prediction
   bool unsure = true;                     // the pad gives no answer: "not sure", or nothing to read
   Rect pad_rect;                          // CSS / window pixels
+  int pad_points = 0;                     // points of every stroke on the pad: what the pointer's samples became
   std::map<std::string, Rect> buttons;    // clickable buttons on screen now, by name
 
   // The layout: each panel's place, or the tab it is behind.

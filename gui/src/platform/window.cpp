@@ -170,6 +170,7 @@ bool backend::frame_once(const std::function<bool()>& frame) {
     button_changed |= button;
     moved |= event.type == SDL_MOUSEMOTION;
     ImGui_ImplSDL2_ProcessEvent(&event);
+    note_event(event);
     if (event.type == SDL_QUIT) handle_quit(quit);
   }
   ImGui_ImplOpenGL3_NewFrame();

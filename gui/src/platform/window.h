@@ -7,8 +7,11 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include <imgui.h>
+
+#include "logic/stroke_input.h"
 
 namespace digitlab::gui {
 
@@ -33,6 +36,13 @@ void close_window();
 // Calls frame() once per display refresh until it returns false or the user
 // closes the window. frame() runs between ImGui::NewFrame and rendering.
 void run_frames(const std::function<bool()>& frame);
+
+// Every sample of the main pointer since the last call, in order: SDL's
+// mouse events on the desktop (each motion event, not one position per
+// frame), the page's pointer events with their coalesced ones in the
+// browser (Chromium hands a page one pointermove per frame and the rest
+// through getCoalescedEvents). The pad reads these (logic/stroke_input.h).
+std::vector<PointerSample> take_pointer_samples();
 
 // True when the page may use threads (crossOriginIsolated); always true on the desktop.
 bool cross_origin_isolated();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "platform/window.h"
 #include "platform/window_backend.h"
@@ -13,6 +14,7 @@ namespace {
 std::function<void()> leave_handler;
 bool leave_warning = false;
 bool close_requested = false;
+std::vector<PointerSample> pointer_samples;  // since the last take_pointer_samples()
 }  // namespace
 
 namespace backend {
@@ -28,6 +30,21 @@ void prepare_window() {
 
 void initial_size(int&, int&) {}
 void install_page_hooks() {}
+
+// The left button's presses and releases and every motion (a finger on a
+// touch screen comes as these too: SDL's touch-to-mouse events).
+void note_event(const SDL_Event& event) {
+  switch (event.type) {
+    case SDL_MOUSEMOTION:
+      pointer_samples.push_back({float(event.motion.x), float(event.motion.y), (event.motion.state & SDL_BUTTON_LMASK) != 0});
+      break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+      if (event.button.button == SDL_BUTTON_LEFT)
+        pointer_samples.push_back({float(event.button.x), float(event.button.y), event.type == SDL_MOUSEBUTTONDOWN});
+      break;
+  }
+}
 
 void handle_quit(bool& quit) {
   if (leave_warning) close_requested = true;
@@ -51,6 +68,8 @@ void run_frames(const std::function<bool()>& frame) {
   }
   if (leave_handler) leave_handler();
 }
+
+std::vector<PointerSample> take_pointer_samples() { return std::exchange(pointer_samples, {}); }
 
 bool cross_origin_isolated() { return true; }
 bool threads_available() { return true; }
