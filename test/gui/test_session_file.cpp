@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "digitlab/digitlab.h"
 #include "logic/session_file.h"
 
@@ -90,4 +93,45 @@ TEST_CASE("a damaged session is refused with a reason") {
   seed.replace(seed_at, 10, "\"seed\":-1,");
   CHECK_THROWS_WITH(decode_session(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size()),
                     Catch::Contains("seed must be an integer"));
+}
+
+// A run that diverged has a loss that is not a number on its curves and in
+// its last evaluation. JSON has none, so it was written as null and the
+// reload failed ("type must be number, but is null"): curves and settings lost.
+TEST_CASE("a diverged run's session comes back, its non-finite figures as NaN") {
+  SavedSession s = sample_session();
+  s.run.history[1].loss = std::numeric_limits<float>::quiet_NaN();
+  s.run.history[1].accuracy = std::numeric_limits<float>::infinity();
+  s.run.evals[1].loss = std::numeric_limits<float>::quiet_NaN();
+  auto eval = std::make_shared<EvalResult>(*s.run.last_eval);
+  eval->loss = std::numeric_limits<double>::quiet_NaN();
+  s.run.last_eval = eval;
+  const std::vector<std::uint8_t> bytes = encode_session(s);
+  const SavedSession back = decode_session(bytes.data(), bytes.size());
+  REQUIRE(back.run.history.size() == 2);
+  CHECK(std::isnan(back.run.history[1].loss));
+  CHECK(std::isnan(back.run.history[1].accuracy));  // not finite either way: no figure to show
+  CHECK(back.run.history[1].samples_per_s == 1300);
+  CHECK(std::isnan(back.run.evals[1].loss));
+  CHECK(back.run.evals[1].accuracy == 0.97f);
+  REQUIRE(back.run.last_eval);
+  CHECK(std::isnan(back.run.last_eval->loss));
+  CHECK(back.run.last_eval->accuracy == Approx(2.0 / 3));
+  CHECK(back.seed == 42);
+}
+
+TEST_CASE("a damaged session is refused in words, not a parser's code") {
+  const std::vector<std::uint8_t> bytes = encode_session(sample_session());
+  std::string text(bytes.begin(), bytes.end());
+  const auto at = text.find("\"epoch\":3.25");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 12, "\"epoch\":\"3.\"");  // same length: a string where a number belongs
+  try {
+    decode_session(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    FAIL("a damaged session was read");
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::StartsWith("session: the saved file is damaged ("));
+    CHECK(what.find("[json.exception") == std::string::npos);
+  }
 }

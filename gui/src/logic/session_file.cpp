@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 #include "digitlab/train/settings.h"
 #include "digitlab/util/json_integer.h"
@@ -29,11 +30,17 @@ json eval_json(const EvalResult& e) {
           {"predicted", predicted}};
 }
 
+// A figure of a run's curves: a number, or null where it was not finite (a
+// diverged run's loss; JSON has no NaN, so nlohmann writes null) read back as NaN.
+double figure(const json& v) {
+  return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+}
+
 std::shared_ptr<const EvalResult> eval_from(const json& j) {
   auto e = std::make_shared<EvalResult>();
   e->count = j.at("count").get<std::size_t>();
-  e->accuracy = j.at("accuracy").get<double>();
-  e->loss = j.at("loss").get<double>();
+  e->accuracy = figure(j.at("accuracy"));
+  e->loss = figure(j.at("loss"));
   e->confusion = j.at("confusion").get<std::array<std::array<int, kClasses>, kClasses>>();
   const std::string predicted = j.at("predicted").get<std::string>();
   for (char c : predicted) {
@@ -96,12 +103,16 @@ SavedSession decode_session(const std::uint8_t* data, std::size_t size) {
     s.run.epoch = run.at("epoch").get<double>();
     if (!(s.run.epoch >= 0 && s.run.epoch <= 1e6)) throw Error("session: bad epoch");
     for (const json& p : run.at("history"))
-      s.run.history.push_back({p.at(0).get<double>(), p.at(1).get<float>(), p.at(2).get<float>(), p.at(3).get<float>(),
-                               p.at(4).get<float>()});
-    for (const json& e : run.at("evals")) s.run.evals.push_back({e.at(0).get<double>(), e.at(1).get<float>(), e.at(2).get<float>()});
+      s.run.history.push_back({p.at(0).get<double>(), float(figure(p.at(1))), float(figure(p.at(2))),
+                               float(figure(p.at(3))), float(figure(p.at(4)))});
+    for (const json& e : run.at("evals"))
+      s.run.evals.push_back({e.at(0).get<double>(), float(figure(e.at(1))), float(figure(e.at(2)))});
     if (!run.at("last_eval").is_null()) s.run.last_eval = eval_from(run.at("last_eval"));
   } catch (const json::exception& e) {
-    throw Error(std::string("session: ") + e.what());
+    // In words, without nlohmann's "[json.exception.type_error.302]" prefix.
+    const std::string what = e.what();
+    const auto end = what.find("] ");
+    throw Error("session: the saved file is damaged (" + (end == std::string::npos ? what : what.substr(end + 2)) + ")");
   }
   s.weights = weights_from_binary(data + 8 + length, size - 8 - length);
   return s;
