@@ -58,6 +58,25 @@ TEST_CASE("settings are read and written by name, checked against their range", 
   CHECK(h.non_digits == before.non_digits);
 }
 
+// The learning-rate slider at its left end sends float(1e-6), a little below
+// 1e-6: it was refused ("lr must be a number from 1e-06 to 10, got 1e-06"),
+// and even 1e-6 typed in was refused once read back from its float.
+TEST_CASE("every number setting takes both ends of its range, as a float holds them", "[settings]") {
+  for (const SettingInfo& s : training_settings()) {
+    if (s.kind != SettingKind::number) continue;
+    INFO(s.name);
+    for (const double end : {s.min, s.max}) {
+      Hyperparameters h;
+      CHECK_NOTHROW(set_setting(h, s.name, double(float(end))));
+      CHECK_NOTHROW(set_setting(h, s.name, end));
+      CHECK_NOTHROW(check_hyperparameters(h));
+    }
+  }
+  Hyperparameters h;
+  CHECK_THROWS_WITH(set_setting(h, "lr", 0.9e-6), Catch::Contains("lr must be a number from 1e-06 to 10"));
+  CHECK_THROWS_WITH(set_setting(h, "lr", 10.001), Catch::Contains("lr must be a number from 1e-06 to 10"));
+}
+
 TEST_CASE("core's checks use the table's ranges", "[settings]") {
   Hyperparameters h;
   CHECK_NOTHROW(check_hyperparameters(h));

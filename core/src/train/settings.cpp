@@ -180,7 +180,11 @@ const SettingInfo& training_setting(const std::string& name) {
 
 void check_setting(const SettingInfo& s, double value) {
   const bool whole = s.kind != SettingKind::integer || value == std::floor(value);
-  if (!std::isfinite(value) || value < s.min || value > s.max || !whole)
+  // Number settings are kept as floats: the range's ends are what a float
+  // holds of them (float(1e-6) is a little below 1e-6, and a slider at its
+  // left end, or the setting read back, must still be in range).
+  const auto held = [&s](double x) { return s.kind == SettingKind::number ? double(float(x)) : x; };
+  if (!std::isfinite(value) || held(value) < held(s.min) || held(value) > held(s.max) || !whole)
     throw Error(std::string(s.name) + " must be " + setting_range_text(s) + ", got " + number_text(value));
 }
 
