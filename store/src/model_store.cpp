@@ -140,28 +140,37 @@ std::unique_lock<std::mutex> ModelStore::write_turn() {
 
 // --- models -------------------------------------------------------------------
 
-WriteOutcome ModelStore::put_in(SqlConnection& db, const std::string& model, const WriteCondition& condition,
-                                const NewVersion& version) {
-  const std::int64_t now = unix_time_ms();
-  VersionInfo info{model, 1, now, static_cast<std::int64_t>(version.body.size()), version.format,
+namespace {
+// A new version as check_version sees it before the store numbers it: the
+// check (a parse and a CRC over up to 64 MB) runs before the write turn, so it
+// holds no other writer. Version 1 stands for the number the store gives it.
+VersionInfo checked_new_version(const std::string& model, const NewVersion& version) {
+  VersionInfo info{model, 1, unix_time_ms(), static_cast<std::int64_t>(version.body.size()), version.format,
                    version.metrics_json};
-  // Checked before anything is written; the number it gets is the store's own.
   check_version(info, version.body);
+  return info;
+}
+}  // namespace
+
+WriteOutcome ModelStore::put_in(SqlConnection& db, VersionInfo checked, const WriteCondition& condition,
+                                const std::string& body) {
+  checked.created_ms = unix_time_ms();  // when it is written: versions keep their order in time
   WriteOutcome outcome;
-  outcome.current = lock_model(db, model, now);
+  outcome.current = lock_model(db, checked.model, checked.created_ms);
   if (!condition_holds(condition, outcome.current)) return outcome;
-  info.version = outcome.current + 1;
-  outcome.info = std::move(info);
-  append_version(db, outcome.info, version.body);
+  checked.version = outcome.current + 1;
+  outcome.info = std::move(checked);
+  append_version(db, outcome.info, body);
   outcome.stored = true;
   return outcome;
 }
 
 WriteOutcome ModelStore::put(const std::string& model, const WriteCondition& condition, const NewVersion& version) {
+  VersionInfo checked = checked_new_version(model, version);
   const auto turn = write_turn();
   Lease db = lease();
   SqlTransaction transaction(*db);
-  WriteOutcome outcome = put_in(*db, model, condition, version);
+  WriteOutcome outcome = put_in(*db, std::move(checked), condition, version.body);
   if (outcome.stored) transaction.commit();
   return outcome;
 }
@@ -266,6 +275,15 @@ bool ModelStore::renew_job(const JobRow& claimed, const std::string& progress, s
 
 std::optional<JobRow> ModelStore::end_job(const JobRow& claimed, const std::string& progress,
                                           const std::optional<NewVersion>& result, const std::string& error) {
+  // A result the check refuses fails the job with the reason: rerunning it
+  // would only make the same result again.
+  std::optional<VersionInfo> checked;
+  std::string failure = error;
+  if (result) try {
+      checked = checked_new_version(claimed.model, *result);
+    } catch (const RefusedVersion& e) {
+      failure = e.what();
+    }
   const auto turn = write_turn();
   Lease db = lease();
   SqlTransaction transaction(*db);
@@ -275,14 +293,7 @@ std::optional<JobRow> ModelStore::end_job(const JobRow& claimed, const std::stri
                                  {claimed.id, claimed.replica, claimed.attempt});
   if (mine.empty()) return std::nullopt;
   SqlParam version = nullptr;
-  std::string failure = error;
-  // A result the check refuses fails the job with the reason: rerunning it
-  // would only make the same result again.
-  if (result) try {
-      version = put_in(*db, claimed.model, WriteCondition{}, *result).info.version;
-    } catch (const RefusedVersion& e) {
-      failure = e.what();
-    }
+  if (checked) version = put_in(*db, std::move(*checked), WriteCondition{}, result->body).info.version;
   const bool stored = !std::holds_alternative<std::nullptr_t>(version);
   auto ended = first_job(db->query(std::string("UPDATE jobs SET state = $2, progress = $3, version = $4, error = $5, "
                                                "ended = $6, lease_until = NULL WHERE id = $1 RETURNING ") +

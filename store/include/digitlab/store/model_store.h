@@ -146,8 +146,9 @@ class ModelStore {
   // SQLite has one writer at a time: writers queue here rather than in its
   // sleeping busy handler. PostgreSQL writers lock rows instead.
   std::unique_lock<std::mutex> write_turn();
-  WriteOutcome put_in(SqlConnection& db, const std::string& model, const WriteCondition& condition,
-                      const NewVersion& version);
+  // Appends a version check_version passed (numbered and timed here).
+  WriteOutcome put_in(SqlConnection& db, VersionInfo checked, const WriteCondition& condition,
+                      const std::string& body);
 
   const std::string db_;
   const SqlDialect* dialect_ = nullptr;
