@@ -2,11 +2,9 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 
 #include <cctype>
 
-#include <digitlab/util/number_text.h>
 
 #include "api_error.h"
 
@@ -20,8 +18,6 @@ void send_json(httplib::Response& res, const nlohmann::json& body, int status) {
 bool wants_binary(const httplib::Request& req) {
   return req.get_header_value("Accept").find("application/octet-stream") != std::string::npos;
 }
-
-nlohmann::json float_json(float value) { return std::strtod(number_text(value).c_str(), nullptr); }
 
 std::optional<std::string> query_param(const httplib::Request& req, const char* name) {
   if (!req.has_param(name)) return std::nullopt;

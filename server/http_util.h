@@ -19,9 +19,6 @@ void send_json(httplib::Response& res, const nlohmann::json& body, int status = 
 // names application/octet-stream, JSON otherwise.
 bool wants_binary(const httplib::Request& req);
 
-// A float as JSON with the digits a float holds (0.05, not 0.05000000074505806).
-nlohmann::json float_json(float value);
-
 // A query parameter, if present.
 std::optional<std::string> query_param(const httplib::Request& req, const char* name);
 

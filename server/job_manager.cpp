@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <digitlab/train/trainer.h>
+#include <digitlab/util/number_text.h>
 
 #include "api_error.h"
 #include "data_catalog.h"
@@ -31,12 +32,12 @@ constexpr std::int64_t kCleanupMs = 30000;
 
 json progress_json(const TrainerProgress& p) {
   const json test_accuracy = p.last_eval ? json(p.last_eval->accuracy) : json();
-  const json test_loss = p.last_eval ? float_json(static_cast<float>(p.last_eval->loss)) : json();
+  const json test_loss = p.last_eval ? json(printed_float(static_cast<float>(p.last_eval->loss))) : json();
   return {{"epoch", p.epoch},
           {"total_epochs", p.total_epochs},
-          {"loss", float_json(p.loss)},
-          {"accuracy", float_json(p.accuracy)},
-          {"samples_per_s", float_json(p.samples_per_s)},
+          {"loss", printed_float(p.loss)},
+          {"accuracy", printed_float(p.accuracy)},
+          {"samples_per_s", printed_float(p.samples_per_s)},
           {"samples_seen", p.samples_seen},
           {"eta_s", p.eta_s},
           {"test_accuracy", test_accuracy},

@@ -3,6 +3,7 @@
 #include <set>
 
 #include <digitlab/util/json_integer.h>
+#include <digitlab/util/number_text.h>
 
 #include "api_error.h"
 #include "data_catalog.h"
@@ -125,7 +126,7 @@ TrainingRequest parse_training_request(const std::string& model, const std::stri
     if (s.kind == SettingKind::choice) request.settings[s.name] = setting_text(config.hyper, s.name);
     else if (s.kind == SettingKind::flag) request.settings[s.name] = setting_number(config.hyper, s.name) != 0;
     else if (s.kind == SettingKind::integer) request.settings[s.name] = static_cast<int>(setting_number(config.hyper, s.name));
-    else request.settings[s.name] = float_json(static_cast<float>(setting_number(config.hyper, s.name)));
+    else request.settings[s.name] = printed_float(static_cast<float>(setting_number(config.hyper, s.name)));
   }
   return request;
 }

@@ -1,7 +1,6 @@
 #include "digitlab/store/metrics.h"
 
 #include <cmath>
-#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
@@ -13,13 +12,6 @@ namespace digitlab::store {
 namespace {
 
 using nlohmann::json;
-
-// A float with the digits a float holds (0.05, not 0.05000000074505806):
-// the weights formats keep these as floats, so a version reads the same
-// whichever format it arrived in.
-json float_number(double value) {
-  return std::strtod(number_text(static_cast<float>(value)).c_str(), nullptr);
-}
 
 enum class Kind { text, optional_text, count, number, optional_number };
 
@@ -61,13 +53,13 @@ const char* kind_name(Kind kind) {
 std::string metrics_json_of(const ModelFile& file) {
   const TrainingMeta& meta = file.meta;
   // Negative accuracy/loss mean "never evaluated" in core: say so with null.
-  auto optional_number = [](double x) { return x < 0 ? json() : float_number(x); };
+  auto optional_number = [](double x) { return x < 0 ? json() : json(printed_float(static_cast<float>(x))); };
   const auto preset = preset_of(file.model.arch);
   const json metrics = {{"arch", to_string(file.model.arch)},
                         {"preset", preset ? json(*preset) : json()},
                         {"parameters", file.model.params.size()},
                         {"dataset", meta.dataset},
-                        {"epochs", float_number(meta.epochs)},
+                        {"epochs", printed_float(static_cast<float>(meta.epochs))},
                         {"test_accuracy", optional_number(meta.test_accuracy)},
                         {"test_loss", optional_number(meta.test_loss)},
                         {"samples_seen", meta.samples_seen},

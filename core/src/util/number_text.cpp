@@ -1,6 +1,7 @@
 #include "digitlab/util/number_text.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace digitlab {
 
@@ -9,5 +10,7 @@ std::string number_text(double value) {
   std::snprintf(text, sizeof text, "%.7g", value);
   return text;
 }
+
+double printed_float(float value) { return std::strtod(number_text(value).c_str(), nullptr); }
 
 }  // namespace digitlab

@@ -7,5 +7,9 @@
 namespace digitlab {
 
 std::string number_text(double value);
+// The double that a float's number_text reads back as (0.05, not
+// 0.05000000074505806): how JSON writes a figure that was a float, so it
+// reads the same whichever weights format it travelled in.
+double printed_float(float value);
 
 }  // namespace digitlab
