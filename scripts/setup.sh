@@ -27,7 +27,7 @@ packages=(
   nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev zlib1g-dev libcli11-dev libpq-dev
   postgresql nginx
   catch2 clang-14 libclang-rt-14-dev
-  xvfb xauth imagemagick chromium wrk fonts-dejavu-core fonttools
+  xvfb xauth libxtst-dev imagemagick chromium wrk fonts-dejavu-core fonttools
   dataset-fashion-mnist
 )
 missing=()

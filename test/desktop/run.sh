@@ -6,15 +6,18 @@
 # taken while its window is still up. Checks: training ran, the trained net
 # reads the drawn 7 as 7, frames stayed smooth, the screenshot shows an
 # interface. A second run with the same state folder continues the kept run
-# with its curves. What ends a run is the app's progress, not the clock:
+# with its curves. A third draws 50 digits with real X input at a hand's pace. What ends a run is the app's progress, not the clock:
 # AUTOTEST_SECONDS (default 300) only bounds a run that gets nowhere.
-# Env: DIGITLAB_BIN (the binary), ARTIFACTS (output folder), AUTOTEST_SECONDS.
+# Env: DIGITLAB_BIN (the binary), POINTER_REPLAY, READING_MODEL (weights),
+# ARTIFACTS (output folder), AUTOTEST_SECONDS.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${DIGITLAB_BIN:-$root/build/native/bin/digitlab}
 artifacts=${ARTIFACTS:-$root/test-artifacts}
 seconds=${AUTOTEST_SECONDS:-300}
+replay=${POINTER_REPLAY:-$root/build/native/bin/pointer_replay}
+reading_model=${READING_MODEL:-$root/build/native/reading-model.bin}
 mkdir -p "$artifacts"
 state="$artifacts/desktop-state.json"
 again="$artifacts/desktop-state-continued.json"
@@ -22,6 +25,8 @@ shot="$artifacts/desktop.png"
 rm -f "$state" "$again" "$shot"
 
 [ -x "$bin" ] || { echo "desktop test: $bin not built"; exit 1; }
+[ -x "$replay" ] || { echo "desktop test: $replay not built"; exit 1; }
+[ -f "$reading_model" ] || { echo "desktop test: no reading model at $reading_model (ctest's models/reading makes it)"; exit 1; }
 
 failures=0
 passed=0
@@ -37,6 +42,11 @@ error=$("$bin" --autotest abc 2>&1); status=$?
 set -e
 check "--autotest abc is an error that names it (exit 2)" \
   bash -c "[ $status -eq 2 ] && grep -q -- \"--autotest: must be a number of seconds\" <<<'$error'"
+set +e
+error=$("$bin" --weights /nonexistent/weights.bin 2>&1); status=$?
+set -e
+check "--weights of a missing file is an error that names it (exit 2)" \
+  bash -c "[ $status -eq 2 ] && grep -q -- \"--weights: File does not exist: /nonexistent/weights.bin\" <<<'$error'"
 
 # A display number nobody uses.
 display=
@@ -85,6 +95,21 @@ check "a second start continues the kept run with its curves" \
   node -e "const a = require('$state'), b = require('$again');
            process.exit(b.session.restored && b.training.history_points >= a.training.history_points &&
                         b.training.epoch >= a.training.epoch - 0.01 && b.training.evaluations >= 1 ? 0 : 1)"
+
+# Real input at a hand's pace (issue 23): the reading model loaded with
+# --weights, frames slowed to 80 ms (a busy machine's), 50 drawings of the
+# stroke-drawn set drawn with the X server's own pointer (XTest) a point
+# every 16, 12 and 8 ms; the app must keep the points and read each drawing
+# as digitlab-cli reads its strokes (pointer_replay.cpp says how).
+replay_state="$artifacts/desktop-replay-state.json"
+rm -f "$replay_state"
+"$bin" --size 1280x800 --state-dir "$state_dir/replay" --weights "$reading_model" --frame-ms 80 \
+  --state-out "$replay_state" >"$artifacts/desktop-replay-app.log" 2>&1 &
+app=$!
+pids+=($app)
+check "drawn with real X input faster than its frames, the app keeps the points and reads as digitlab-cli" \
+  "$replay" --state "$replay_state" --weights "$reading_model" "$root/test/data/drawn_digits.json"
+kill "$app"
 
 node -e "const s = require('$state'); console.log('desktop: frame p50 %s ms, p95 %s ms while training; %d samples/s; test accuracy %s; guess %s', s.frame_ms_training.p50.toFixed(1), s.frame_ms_training.p95.toFixed(1), s.training.samples_per_s, s.training.test_accuracy, s.prediction)"
 echo "$passed passed, $failures failed"

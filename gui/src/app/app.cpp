@@ -130,6 +130,7 @@ void app_init(AppState& app, LaunchOptions options) {
   if (app.http) start_server_session(app);
   start_session(app);
   start_personal_set(app);
+  if (!app.options.weights_path.empty()) load_weights_file(app, app.options.weights_path);
   expose_state_json([&app] { return status_json(make_report(app)); });
 }
 
@@ -175,7 +176,7 @@ bool app_frame(AppState& app) {
 
   app.frame_work.add((now_seconds() - start) * 1000.0);
   if (app.session.quit) return false;
-  return app.options.autotest_s > 0 ? autotest_tick(app) : true;
+  return automation_tick(app);
 }
 
 }  // namespace digitlab::gui

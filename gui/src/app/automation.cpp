@@ -99,6 +99,7 @@ void write_state(const AppState& app) {
 }
 }  // namespace
 
+namespace {
 bool autotest_tick(AppState& app) {
   using Stage = AppState::AutotestRun::Stage;
   AppState::AutotestRun& run = app.autotest;
@@ -144,6 +145,13 @@ bool autotest_tick(AppState& app) {
   save_session_now(app);
   write_state(app);
   return false;
+}
+}  // namespace
+
+bool automation_tick(AppState& app) {
+  if (app.options.autotest_s > 0) return autotest_tick(app);
+  if (!app.options.state_out.empty()) write_state(app);
+  return true;
 }
 
 }  // namespace digitlab::gui

@@ -22,6 +22,8 @@ StatusReport make_report(const AppState& app);
 constexpr std::uint64_t kAutotestSamples = 19200;  // 300 batches of 64
 constexpr std::size_t kAutotestFrames = 300;
 constexpr double kAutotestShowS = 3;
-bool autotest_tick(AppState& app);
+// Once a frame: --autotest's run, or (--state-out without it) the state
+// rewritten for a test that drives the window with real input. False: quit.
+bool automation_tick(AppState& app);
 
 }  // namespace digitlab::gui

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "platform/files.h"
+
 namespace digitlab::gui {
 namespace {
 
@@ -126,6 +128,14 @@ bool load_model_bytes(AppState& app, const std::string& bytes, const std::string
   }
 }
 
+void load_weights_file(AppState& app, const std::string& path) {
+  open_file(path, [&app, path](std::vector<std::uint8_t> bytes, std::string error) {
+    if (error.empty()) load_model_bytes(app, std::string(bytes.begin(), bytes.end()), kFilesByPath ? path : "the uploaded file");
+    else set_result(app, error, false);
+    app.sync.result_from_files = true;
+  });
+}
+
 void note_loaded_weights(AppState& app, const ModelFile& file, const std::string& origin) {
   const TrainingMeta& m = file.meta;
   app.sync.recorded = {m.test_accuracy, m.test_loss, m.epochs, origin};
@@ -147,7 +157,8 @@ void start_server_session(AppState& app) {
   app.sync.next_health_check = now_seconds() + kHealthCheckS;
   load_datasets_info(app);
   refresh_models(app);
-  pull_model(app, std::nullopt, true);
+  // Weights named at start (--weights) are the ones to draw with, not the server's latest.
+  if (app.options.weights_path.empty()) pull_model(app, std::nullopt, true);
 }
 
 void sync_tick(AppState& app) {

@@ -30,6 +30,10 @@ void note_server_ok(AppState& app);
 // Loads weight-file bytes (pulled, uploaded) into the trainer; false with a
 // message when they are not valid weights.
 bool load_model_bytes(AppState& app, const std::string& bytes, const std::string& origin);
+// A weights file: read from its path on the desktop (Load, --weights), the
+// file the user picks in the browser (Upload, path ignored); the result line
+// of the files row says how it went.
+void load_weights_file(AppState& app, const std::string& path);
 // Weights that came from elsewhere: their recorded metrics are shown until
 // this app evaluates them, and "changed since vN" counts from them.
 void note_loaded_weights(AppState& app, const ModelFile& file, const std::string& origin);

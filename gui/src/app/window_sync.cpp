@@ -155,30 +155,18 @@ void weight_files(AppState& app) {
     app.sync.result_from_files = true;
     app.log.add(app.sync.result);
   };
-  const auto load = [&app](const std::string& path) {
-    open_file(path, [&app, path](std::vector<std::uint8_t> bytes, std::string error) {
-      if (!error.empty()) {
-        app.sync.result = error;
-        app.sync.result_ok = false;
-        app.sync.result_from_files = true;
-        return app.log.add(error);
-      }
-      load_model_bytes(app, std::string(bytes.begin(), bytes.end()), kFilesByPath ? path : "the uploaded file");
-      app.sync.result_from_files = true;
-    });
-  };
   if (kFilesByPath) {
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
     ImGui::InputText("##path", s.file_path, sizeof s.file_path);
     ImGui::SameLine();
     if (ImGui::Button("Save")) save(s.file_path);
     ImGui::SameLine();
-    if (ImGui::Button("Load")) load(s.file_path);
+    if (ImGui::Button("Load")) load_weights_file(app, s.file_path);
     help_marker("A .bin path saves the compact binary format, anything else JSON.");
   } else {
     if (ImGui::Button("Download weights (JSON)")) save(std::string(s.model_name) + ".json");
     ImGui::SameLine();
-    if (ImGui::Button("Upload weights")) load({});
+    if (ImGui::Button("Upload weights")) load_weights_file(app, {});
   }
   result_line(app, true);
 }

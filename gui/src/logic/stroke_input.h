@@ -3,7 +3,7 @@
 // a few chords whenever frames were slow (a phone, a busy machine, training
 // beside): the browser read quickly drawn digits 72-90% right where the CLI
 // read their strokes 95%. The platform hands over every sample it was
-// given instead (platform/pointer.h: SDL's motion events, the browser's
+// given instead (platform/window.h: SDL's motion events, the browser's
 // coalesced pointer events), and this turns them into strokes in order,
 // however few frames they arrived in. No window here: unit-tested.
 #pragma once

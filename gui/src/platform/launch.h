@@ -18,8 +18,9 @@ struct LaunchOptions {
   std::string model_name = "default";
   std::string token;             // the server's write token, if it has one
   std::string state_dir;         // desktop: where the session is kept between starts
+  std::string weights_path;      // desktop: a weights file to load at start
   double autotest_s = 0;         // > 0: draw, train, evaluate, write state_out, quit; at most this long
-  std::string state_out;
+  std::string state_out;         // desktop: the state JSON, at --autotest's end or after every frame
   // Training settings to start with, by their names in core's table
   // (hyperparameters.h), e.g. from the page's address: ?epochs=3&lr=0.01.
   std::vector<std::pair<std::string, std::string>> settings;

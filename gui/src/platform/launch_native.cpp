@@ -65,8 +65,17 @@ std::optional<int> read_launch_options(int argc, char** argv, LaunchOptions& opt
                    ? std::string()
                    : "must be a number of seconds above 0 (at most a day), got '" + text + "'";
       });
-  cli.add_option("--state-out", options.state_out, "where --autotest writes the state JSON (default: stdout)")
+  cli.add_option("--weights", options.weights_path, "a weights file (JSON or binary) to load at start, as Load does")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--state-out", options.state_out,
+                 "the state JSON for tests: where --autotest writes it at its end (default: stdout); without "
+                 "--autotest, rewritten after every frame")
       ->type_name("FILE");
+  cli.add_option("--frame-ms", window.frame_ms, "the frame pace; a test sets the slow frames of a busy machine")
+      ->type_name("MS")
+      ->check(CLI::Range(1.0, 1000.0))
+      ->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -104,7 +104,7 @@ bool open_window(const WindowOptions& options, Fonts& fonts) {
     std::fprintf(stderr, "digitlab: SDL_Init: %s\n", SDL_GetError());
     return false;
   }
-  backend::prepare_window();
+  backend::prepare_window(options);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
   SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
   SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);

@@ -26,6 +26,9 @@ struct WindowOptions {
   int width = 1280;   // ignored in the browser: the canvas fills the page
   int height = 800;
   bool vsync = true;
+  // Desktop: the loop's pace, 60 Hz unless a test asks for the slow frames of
+  // a busy machine (--frame-ms); the browser's pace is the page's.
+  double frame_ms = 1000.0 / 60;
 };
 
 // Opens the window, creates the GL context and the ImGui context with both

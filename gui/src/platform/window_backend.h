@@ -5,11 +5,13 @@
 
 #include <functional>
 
+#include "platform/window.h"
+
 namespace digitlab::gui::backend {
 
 extern const char* const kGlslVersion;
 extern const char* const kFontPath;
-void prepare_window();
+void prepare_window(const WindowOptions& options);
 void initial_size(int& width, int& height);  // the browser's page size; the desktop keeps the options'
 void install_page_hooks();                    // once the window is open
 // SDL_QUIT (the window closed): sets quit, unless the app is to be asked.

@@ -15,6 +15,7 @@ std::function<void()> leave_handler;
 bool leave_warning = false;
 bool close_requested = false;
 std::vector<PointerSample> pointer_samples;  // since the last take_pointer_samples()
+std::chrono::microseconds frame_period{16667};
 }  // namespace
 
 namespace backend {
@@ -22,7 +23,8 @@ namespace backend {
 const char* const kGlslVersion = "#version 130";
 const char* const kFontPath = DIGITLAB_GUI_FONT;  // Debian's fonts-dejavu-core
 
-void prepare_window() {
+void prepare_window(const WindowOptions& options) {
+  frame_period = std::chrono::microseconds(static_cast<std::int64_t>(options.frame_ms * 1000.0));
   // 3.0 is what Mesa's software renderer under Xvfb offers; enough for ImGui.
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
@@ -55,15 +57,15 @@ void handle_quit(bool& quit) {
 
 void run_frames(const std::function<bool()>& frame) {
   // Vsync paces the loop where the driver honours it; under Xvfb it does
-  // not, so pace to 60 Hz against a fixed schedule (sleeping to absolute
-  // deadlines keeps intervals even) rather than spin a core the trainer needs.
+  // not, so pace to 60 Hz (or --frame-ms) against a fixed schedule (sleeping
+  // to absolute deadlines keeps intervals even) rather than spin a core the
+  // trainer needs.
   using clock = std::chrono::steady_clock;
-  const auto period = std::chrono::microseconds(16667);
   auto deadline = clock::now();
   while (backend::frame_once(frame)) {
-    deadline += period;
+    deadline += frame_period;
     const auto now = clock::now();
-    if (now > deadline + period) deadline = now;  // fell behind: start a new schedule
+    if (now > deadline + frame_period) deadline = now;  // fell behind: start a new schedule
     else std::this_thread::sleep_until(deadline);
   }
   if (leave_handler) leave_handler();

@@ -17,7 +17,7 @@ namespace backend {
 const char* const kGlslVersion = "#version 300 es";
 const char* const kFontPath = "/fonts/DejaVuSans.ttf";  // embedded at link time
 
-void prepare_window() {
+void prepare_window(const WindowOptions&) {
   SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
   SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
