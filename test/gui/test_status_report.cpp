@@ -46,6 +46,9 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
   r.frame_training = {50, 16.7, 19.0, 25.0};
   r.buttons["start"] = {1, 2, 3, 4};
   r.messages = {"hello \xff"};  // invalid UTF-8 must not break the JSON
+  r.undo_steps = {"loading default v3", "the training run of 3 epochs"};
+  r.run_start = true;
+  r.run_start_accuracy = 0.9913;
   const json j = json::parse(status_json(r));
   CHECK(j["prediction"] == 7);
   CHECK(j["probabilities"].size() == 10);
@@ -65,6 +68,9 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
   CHECK(j["frame_ms_training"]["p95"].get<double>() == Approx(19.0));
   CHECK(j["buttons"]["start"]["height"] == 4);
   CHECK(j["messages"].size() == 1);
+  CHECK(j["undo"]["steps"] == json::array({"loading default v3", "the training run of 3 epochs"}));
+  CHECK(j["undo"]["run_start"] == true);
+  CHECK(j["undo"]["run_start_accuracy"].get<double>() == Approx(0.9913));
 }
 
 TEST_CASE("the state JSON says where each panel is, the session and the bytes downloaded") {

@@ -537,6 +537,50 @@ async function teachSeven(page) {
   });
 }
 
+// Every change of the weights can be undone (issue 24), checked on weights
+// equal to the pushed version `version` with a kept teaching (`lesson`) on
+// top: "Undo" takes the teaching back (the weights are the pushed version
+// again, bit for bit: "changed" is a fingerprint comparison; the drawing
+// leaves the personal set and reads as before). Then a learning rate of 10
+// ruins the net; the pause offers "Back to the weights before this run"
+// first, and it brings the pushed version back.
+async function undoRun(page, version, lesson) {
+  if (!lesson.restored) {
+    const before = await state(page);
+    const named = before.undo.steps[before.undo.steps.length - 1] || '';
+    const undone = await clickUntil(page, 'undo_teaching', 'the teaching undone',
+      (t) => t.undo.steps.length === before.undo.steps.length - 1 && !t.model.changed);
+    const read = await waitFor('the drawing read again', 10, async () => {
+      const t = await state(page);
+      return t.prediction === lesson.guess_before && t;
+    }).catch(() => state(page));
+    check('"Undo" takes a kept teaching back: the pushed version again, the personal set and the reading as before',
+      named.startsWith('teaching that a drawing') && undone.model.version === version && !undone.model.changed &&
+      undone.teach.personal_set === before.teach.personal_set - 1 && read.prediction === lesson.guess_before,
+      `undid "${named}": v${undone.model.version}, changed ${undone.model.changed}, personal set ` +
+      `${undone.teach.personal_set}, guess ${read.prediction} (before the teaching ${lesson.guess_before})`);
+  }
+  const lr = Number((await state(page)).settings.lr);
+  await typeSetting(page, 'lr', 10);
+  const started = await clickUntil(page, 'start', 'the run to start', (t) => t.training.state === 'running' || t.training.state === 'paused');
+  const diverged = await waitFor('the run to pause itself', 60, async () => {
+    const t = await state(page);
+    return t.training.state === 'paused' && t.training.message.startsWith('training diverged') && t;
+  }).catch(() => state(page));
+  const back = diverged.buttons.back_before_run, best = diverged.buttons.restore_best;
+  check('a diverged run offers "Back to the weights before this run" first',
+    started.undo.run_start && !!back && (!best || back.y < best.y),
+    `${diverged.training.message}; back ${JSON.stringify(back)}, restore best ${JSON.stringify(best)}`);
+  await page.screenshot({ path: path.join(artifacts, 'web-diverged-back.png') });
+  const restored = await clickUntil(page, 'back_before_run', 'the weights before the run',
+    (t) => t.training.state === 'idle' && t.model.version === version && !t.model.changed).catch(() => state(page));
+  check('"Back to the weights before this run" brings the pushed version back, bit for bit',
+    restored.model.version === version && !restored.model.changed && restored.training.state === 'idle',
+    `v${restored.model.version}, changed ${restored.model.changed}, ${restored.training.state}; undo: ` +
+    restored.undo.steps.join(' / '));
+  await typeSetting(page, 'lr', lr);
+}
+
 // A first visit with an empty cache: what crosses the wire before the user
 // does anything, counted by the browser (headers and compressed bodies).
 async function coldLoadRun(browser, server) {
@@ -832,6 +876,13 @@ async function isolatedRun(browser, server) {
     check('the model is "changed since server version N" after teaching', lesson.restored || taught.model.changed);
     check('a kept teaching puts the drawing in the personal set', taught.teach.personal_set === (lesson.restored ? 0 : 1));
     await page.screenshot({ path: path.join(artifacts, 'web-teach.png') });
+    await undoRun(page, pushed.model.version, lesson);
+    if (!lesson.restored) {
+      // Taught again, for the personal set's checks below (the undo took the drawing back out).
+      await clickUntil(page, 'clear', 'the pad to clear', (t) => t.pad_message === 'nothing drawn');
+      const again = await teachSeven(page);
+      if (again.teach.last.restored) throw new Error(`the second teaching was not kept: ${again.teach.last.message}`);
+    }
     // The personal set survives a reload, and a cleared one stays cleared.
     const reloadApp = async () => {
       await page.reload();
@@ -846,6 +897,9 @@ async function isolatedRun(browser, server) {
         return t.teach.personal_set === 1 && t;
       }).catch(() => state(page));
       check('the personal set survives a reload', kept.teach.personal_set === 1, `${kept.teach.personal_set} drawings`);
+      const steps = kept.undo.steps;
+      check('the undo steps survive a reload', steps.length >= 1 && steps[steps.length - 1].startsWith('teaching that') &&
+        !!kept.buttons.undo_weights, steps.join(' / '));
       await clickUntil(page, 'personal_clear', 'the personal set cleared', (t) => t.teach.personal_set === 0);
       await sleep(1000);  // the empty set written
       await reloadApp();

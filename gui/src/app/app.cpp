@@ -9,6 +9,7 @@
 #include "app/personal_set.h"
 #include "app/session.h"
 #include "app/shortcuts.h"
+#include "app/undo.h"
 #include "app/widgets.h"
 #include "app/windows.h"
 #include "platform/automation.h"
@@ -130,6 +131,7 @@ void app_init(AppState& app, LaunchOptions options) {
   if (app.http) start_server_session(app);
   start_session(app);
   start_personal_set(app);
+  start_weight_history(app);
   if (!app.options.weights_path.empty()) load_weights_file(app, app.options.weights_path);
   expose_state_json([&app] { return status_json(make_report(app)); });
 }
@@ -154,6 +156,7 @@ bool app_frame(AppState& app) {
   if (!app.threaded) run_training_slice(app, interval_ms);
   advance_live_tick(app, start);
   refresh_from_trainer(app);
+  undo_tick(app);
   session_tick(app);
   personal_set_tick(app);
   keyboard_shortcuts(app);

@@ -20,6 +20,7 @@
 #include "logic/session_file.h"
 #include "logic/stroke_input.h"
 #include "logic/stroke_pad.h"
+#include "logic/weight_history.h"
 #include "platform/gpu_image.h"
 #include "platform/http.h"
 #include "platform/launch.h"
@@ -223,6 +224,17 @@ struct AppState {
   } autotest;
   Architecture applied_arch;        // the trainer's architecture as last seen
   std::uint64_t applied_seed = 1;   // the seed the trainer's weights started from
+  // Undo (app/undo.h): the weights before each change, this run's start,
+  // and a teaching whose report has not come yet.
+  WeightHistory undo;
+  std::optional<WeightsBefore> run_start;
+  struct PendingTeaching {
+    WeightsBefore before;
+    std::uint64_t teachings = 0;  // progress().teachings when it was asked
+  };
+  std::optional<PendingTeaching> teaching_before;
+  bool undo_read_done = false;          // the steps kept from before are in
+  std::uint64_t undo_saved_revision = 0;  // undo.revision() as last kept
   MessageLog log;
   Layout layout;
   // Buttons drawn this frame that automation may click, by name (see

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/undo.h"
 #include "platform/files.h"
 
 namespace digitlab::gui {
@@ -118,6 +119,7 @@ void note_server_ok(AppState& app) {
 bool load_model_bytes(AppState& app, const std::string& bytes, const std::string& origin) {
   try {
     ModelFile file = weights_from_bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    remember_weights(app, "loading " + origin);
     app.trainer->load_model(file);
     note_loaded_weights(app, file, origin);
     set_result(app, "loaded weights from " + origin, true);

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "app/data_feed.h"
+#include "app/undo.h"
 
 namespace digitlab::gui {
 
@@ -10,8 +11,7 @@ void toggle_training(AppState& app) {
   const RunState state = app.progress->state;
   if (state == RunState::running) return app.trainer->pause();
   if (state == RunState::paused) return app.trainer->resume();
-  app.trainer->start();
-  app.data.fed.training_started = app.data.test_wanted = true;  // fetch from now on
+  start_run(app);
 }
 
 void keyboard_shortcuts(AppState& app) {
@@ -19,7 +19,7 @@ void keyboard_shortcuts(AppState& app) {
   if (io.WantTextInput || app.session.offer) return;
   PadView& pad = app.pad;
   const auto pressed = [](ImGuiKey key, bool repeat) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), repeat); };
-  if (io.KeyCtrl && pressed(ImGuiKey_Z, true)) pad.pad.undo();
+  if (io.KeyCtrl && pressed(ImGuiKey_Z, true)) undo_last(app);
   if (!io.KeyCtrl && (pressed(ImGuiKey_Escape, false) || pressed(ImGuiKey_Delete, false))) pad.pad.clear();
   // Space would also press a focused button: only when no widget is active.
   if (pressed(ImGuiKey_Space, false) && !ImGui::IsAnyItemActive()) toggle_training(app);

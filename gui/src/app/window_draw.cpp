@@ -8,6 +8,7 @@
 
 #include "app/data_feed.h"
 #include "app/shortcuts.h"
+#include "app/undo.h"
 #include "app/widgets.h"
 #include "app/windows.h"
 
@@ -143,6 +144,7 @@ void teach_controls(AppState& app) {
   const bool teaching = pad.teach_asked > progress.teachings;
   ImGui::BeginDisabled(!pad.input.ready() || teaching);
   if (clickable(app, "teach", teaching ? "Teaching..." : "Train on it")) {
+    expect_teaching(app);
     teach_when_ready(app, pad.input.image, pad.teach_label);
     pad.teach_asked = progress.teachings + 1;
   }
@@ -157,6 +159,11 @@ void teach_controls(AppState& app) {
   }();
   item_tooltip(teach_help.c_str());
   ImGui::EndDisabled();
+  // A kept teaching is taken back beside the button that made it.
+  if (!teaching && app.undo.newest() && app.undo.newest()->teaching) {
+    ImGui::SameLine();
+    undo_button(app, "undo_teaching", "Undo it");
+  }
   if (teach_waiting(app)) teach_data_wait(app);
   ImGui::BeginDisabled(!pad.input.ready() || teaching);
   // The personal set on a line of its own: the row fits a phone's panel.

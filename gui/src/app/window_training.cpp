@@ -12,6 +12,7 @@
 
 #include "app/data_feed.h"
 #include "app/shortcuts.h"
+#include "app/undo.h"
 #include "app/widgets.h"
 #include "app/windows.h"
 
@@ -36,6 +37,14 @@ const char* preset_blurb(const std::string& preset) {
   return "your own list of layers";
 }
 
+// Fresh random weights are coming (a reset, a new net): the weights now are
+// kept to undo it, and the accuracy recorded with them stops being shown
+// (it said 99.38% beside a random net).
+void note_fresh_weights(AppState& app, const char* change) {
+  remember_weights(app, change);
+  app.sync.recorded = {};
+}
+
 void run_controls(AppState& app) {
   const TrainerProgress& p = *app.progress;
   Trainer& t = *app.trainer;
@@ -51,7 +60,10 @@ void run_controls(AppState& app) {
     item_tooltip("Train for the epochs set below, from the current weights. (Space)");
   }
   ImGui::SameLine();
-  if (clickable(app, "reset", "Reset weights")) t.reset();
+  if (clickable(app, "reset", "Reset weights")) {
+    note_fresh_weights(app, "the reset of the weights");
+    t.reset();
+  }
   item_tooltip("Fresh random weights from the seed: the net forgets everything.");
   ImGui::SameLine();
   if (clickable(app, "evaluate", "Evaluate")) evaluate_when_ready(app);
@@ -63,10 +75,13 @@ void run_controls(AppState& app) {
     ImGui::SameLine();
     ImGui::TextColored(kWarningText, "waiting for data");
   }
+  undo_button(app, "undo_weights");
 }
 
-// The trainer pauses a run that went wrong and says why; the best weights
-// of the run are one click away.
+// The trainer pauses a run that went wrong and says why. The first way
+// out is always there: the weights this run started from. The run's best
+// weights are offered only when they beat those (a net that diverged and
+// was then evaluated has a "best" of 10%).
 void divergence_box(AppState& app) {
   const TrainerProgress& p = *app.progress;
   const bool diverged = p.state == RunState::paused && p.message.rfind("training diverged", 0) == 0;
@@ -77,13 +92,30 @@ void divergence_box(AppState& app) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.45f, 1.0f});
   ImGui::TextWrapped("Paused: %s", p.message.c_str());
   ImGui::PopStyleColor();
+  const double start_accuracy = app.run_start ? app.run_start->test_accuracy : -1;
+  if (app.run_start) {
+    char label[96];
+    if (start_accuracy >= 0)
+      std::snprintf(label, sizeof label, "Back to the weights before this run (%.2f%%)", 100 * start_accuracy);
+    else
+      std::snprintf(label, sizeof label, "Back to the weights before this run");
+    if (clickable(app, "back_before_run", label)) back_to_run_start(app);
+    item_tooltip("The weights as they were when this run started; then lower the learning rate and start again.");
+  }
+  if (p.best_accuracy >= 0 && start_accuracy >= 0 && p.best_accuracy <= start_accuracy) {
+    ImGui::TextDisabled("This run's best evaluation (%.2f%%) is no better than its start.", 100 * p.best_accuracy);
+    return;
+  }
   ImGui::BeginDisabled(p.best_accuracy < 0);
   char label[96];
   if (p.best_accuracy >= 0)
     std::snprintf(label, sizeof label, "Restore the best weights of this run (%.2f%%)", 100 * p.best_accuracy);
   else
     std::snprintf(label, sizeof label, "Restore the best weights of this run");
-  if (clickable(app, "restore_best", label)) app.trainer->restore_best();
+  if (clickable(app, "restore_best", label)) {
+    remember_weights(app, "restoring the run's best weights");
+    app.trainer->restore_best();
+  }
   ImGui::EndDisabled();
   if (p.best_accuracy < 0) item_tooltip("This run has no evaluation yet, so there are no best weights to go back to.");
 }
@@ -160,7 +192,8 @@ void net_controls(AppState& app, float label_w) {
   ImGui::TextColored({1, 0.75f, 0.3f, 1}, "Needs a reset: the weights start over.");
   if (clickable(app, "apply_net", "Apply and reset")) {
     try {
-      app.trainer->set_architecture(s.arch, s.seed);
+      app.trainer->set_architecture(s.arch, s.seed);  // checks on this thread; applied later
+      note_fresh_weights(app, "the change to a new net");
       app.applied_seed = s.seed;
     } catch (const std::exception& e) {
       app.log.add(e.what());

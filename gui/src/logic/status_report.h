@@ -100,6 +100,11 @@ struct StatusReport {
   FrameSummary frame_work;  // time the app spent inside a frame
   std::uint64_t frames_drawn = 0;  // frames rendered (unchanged ones are skipped)
   std::vector<std::string> messages;  // the latest few
+  // Undo: the changes that can be undone, oldest first (what "Undo" names),
+  // and the current run's start when there is one, with its accuracy.
+  std::vector<std::string> undo_steps;
+  bool run_start = false;
+  std::optional<double> run_start_accuracy;
 };
 
 std::string status_json(const StatusReport& report);
