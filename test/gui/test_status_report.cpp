@@ -49,6 +49,7 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
   r.undo_steps = {"loading default v3", "the training run of 3 epochs"};
   r.run_start = true;
   r.run_start_accuracy = 0.9913;
+  r.status_message = "lr must be a num...";
   const json j = json::parse(status_json(r));
   CHECK(j["prediction"] == 7);
   CHECK(j["probabilities"].size() == 10);
@@ -70,6 +71,8 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
   CHECK(j["messages"].size() == 1);
   CHECK(j["undo"]["steps"] == json::array({"loading default v3", "the training run of 3 epochs"}));
   CHECK(j["undo"]["run_start"] == true);
+  CHECK(j["status_line"]["message"] == "lr must be a num...");
+  CHECK(j["status_line"]["timings"] == false);
   CHECK(j["undo"]["run_start_accuracy"].get<double>() == Approx(0.9913));
 }
 

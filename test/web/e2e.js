@@ -676,11 +676,23 @@ async function layoutRun(browser, server) {
         await sleep(300);  // a frame or two for the pad to take its place
       }
       s = await state(page);
+      // "Train on it" on the first screen of the Draw panel, not a scroll away
+      // (it sat at y=776 in a 600 px window and y=948 on an 844 px phone).
+      const teach = s.buttons.teach, draw = s.panels.draw;
+      check(`${size.name}: "Train on it" is on the first screen of the Draw panel`, !!teach &&
+        teach.y >= draw.y && teach.y + teach.height <= draw.y + draw.height,
+        teach ? `y ${Math.round(teach.y)}-${Math.round(teach.y + teach.height)}, panel to ` +
+          `${Math.round(draw.y + draw.height)}, pad ${Math.round(s.pad_rect.width)} px` : 'no teach button');
       if (size.touch) {
         const small = Object.entries(s.buttons).filter(([, r]) => r.height < 40).map(([n, r]) => `${n} ${r.height}`);
         check(`${size.name}: every button is a finger's size (>= 40 px)`, small.length === 0, small.join(', '));
         check(`${size.name}: the pad takes at least 70% of the width`, s.pad_rect.width >= 0.7 * size.width,
           `${Math.round(s.pad_rect.width)} px`);
+        const latest = s.messages[s.messages.length - 1] || '';
+        check(`${size.name}: the status line shows the latest message whole, without frame timings`,
+          latest !== '' && s.status_line.message === latest && !s.status_line.timings,
+          `"${s.status_line.message}" (latest "${latest}"), timings ${s.status_line.timings}, ` +
+          `${Math.round(s.panels.status.height)} px tall`);
         await drawDigitByTouch(page, s.pad_rect);
         s = await waitFor('a guess for the finger-drawn 7', 10, async () => {
           const t = await state(page);
@@ -839,6 +851,13 @@ async function isolatedRun(browser, server) {
     check('push creates a new version on the server',
       versions.length === versionsBefore + 1 && versions.includes(pushed.model.version),
       `server versions ${JSON.stringify(versions)}, app has v${pushed.model.version}`);
+    const again = await clickUntil(page, 'push', 'the second push answered',
+      (t) => (t.messages[t.messages.length - 1] || '').startsWith('nothing to push'));
+    const afterAgain = await getJson(`${server.base}/api/models/default/versions`);
+    check('pushing unchanged weights again stores no duplicate version', afterAgain.status === 200 &&
+      afterAgain.body.versions.length === versions.length,
+      `"${again.messages[again.messages.length - 1]}"; server versions ` +
+      JSON.stringify(afterAgain.body.versions.map((v) => v.version)));
 
     // Other people's handwriting through the browser's pad, with the mouse
     // and a finger at a hand's pace, on a page whose frames are slow (2.5
@@ -891,6 +910,7 @@ async function isolatedRun(browser, server) {
       if (t.session.offered) await clickUntil(page, 'session_continue', 'the session continued', (u) => u.session.restored);
     };
     if (taught.teach.personal_set === 1) {
+      await waitFor('the undo steps kept', 30, async () => (await state(page)).undo.kept);
       await reloadApp();
       const kept = await waitFor('the personal set back', 15, async () => {
         const t = await state(page);

@@ -109,6 +109,7 @@ void app_init(AppState& app, LaunchOptions options) {
   app.isolated = cross_origin_isolated();
   app.threaded = threads_available();
   app.touch = touch_screen();
+  app.show_frame_timings = !app.touch;
   apply_style(app.touch);
   std::snprintf(app.sync.model_name, sizeof app.sync.model_name, "%s", app.options.model_name.c_str());
 

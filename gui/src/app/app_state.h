@@ -210,6 +210,10 @@ struct AppState {
   double last_frame_start = 0;
   // What the status bar shows, refreshed on live ticks.
   FrameSummary shown_frames;
+  // Frame timings in the status line: a developer's figure, off on a touch
+  // screen (they took four lines of a phone's bar), a checkbox in Advanced.
+  bool show_frame_timings = true;
+  std::string status_shown;  // the message as the status line showed it (cut or whole), for automation
   double drawn_per_s = 0;
   std::uint64_t drawn_at_last_summary = 0;
   double last_summary_at = 0;
@@ -234,7 +238,8 @@ struct AppState {
   };
   std::optional<PendingTeaching> teaching_before;
   bool undo_read_done = false;          // the steps kept from before are in
-  std::uint64_t undo_saved_revision = 0;  // undo.revision() as last kept
+  std::uint64_t undo_saved_revision = 0;  // undo.revision() as last written
+  std::uint64_t undo_kept_revision = 0;   // ... and as storage said it was kept
   MessageLog log;
   Layout layout;
   // Buttons drawn this frame that automation may click, by name (see

@@ -87,8 +87,11 @@ StatusReport make_report(const AppState& app) {
   r.frame_work = app.frame_work.summary();
   r.frames_drawn = frames_rendered();
   r.messages = app.log.latest(5);
+  r.status_message = app.status_shown;
+  r.status_timings = app.show_frame_timings;
   for (const WeightsBefore& w : app.undo.entries()) r.undo_steps.push_back(w.change);
   r.run_start = app.run_start.has_value();
+  r.undo_kept = app.undo_kept_revision == app.undo.revision();
   if (app.run_start && app.run_start->test_accuracy >= 0) r.run_start_accuracy = app.run_start->test_accuracy;
   return r;
 }

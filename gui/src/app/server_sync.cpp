@@ -208,6 +208,10 @@ void pull_model(AppState& app, std::optional<std::uint64_t> version, bool initia
 void push_model(AppState& app, bool force) {
   if (!check_model_name(app) || app.sync.busy || !app.snapshot) return;
   const std::string name = model_name(app);
+  // The server would store the same weights again as a new version.
+  if (app.sync.known_model == name && app.sync.known_version && !app.sync.changed)
+    return set_result(app, "nothing to push: these are the weights of " + name + " v" +
+                               std::to_string(*app.sync.known_version), true);
   HttpRequest request{"PUT", weights_path(name), {}, {}, "application/octet-stream"};
   const std::shared_ptr<const ModelSnapshot> pushed = app.snapshot;
   const std::vector<std::uint8_t> bytes = weights_to_binary(pushed->file);

@@ -1,5 +1,6 @@
 #include "app/undo.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -145,10 +146,11 @@ void start_weight_history(AppState& app) {
 void undo_tick(AppState& app) {
   if (app.pad.pad.empty()) app.undo.pad_cleared();
   if (app.undo_read_done && app.undo.revision() != app.undo_saved_revision) {
-    app.undo_saved_revision = app.undo.revision();
+    const std::uint64_t revision = app.undo_saved_revision = app.undo.revision();
     try {
-      storage_write(kStorageKey, encode_weight_history(app.undo), [&app](const std::string& error) {
-        if (!error.empty()) app.log.add("cannot keep the undo steps: " + error);
+      storage_write(kStorageKey, encode_weight_history(app.undo), [&app, revision](const std::string& error) {
+        if (!error.empty()) return app.log.add("cannot keep the undo steps: " + error);
+        app.undo_kept_revision = std::max(app.undo_kept_revision, revision);
       });
     } catch (const std::exception& e) {
       app.log.add(std::string("cannot keep the undo steps: ") + e.what());

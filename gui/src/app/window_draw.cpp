@@ -53,12 +53,10 @@ void pad_canvas(AppState& app, float side) {
   pad.rect = rect;
 }
 
-// Right of the pad: the 28x28 input with the top guess large beside it,
-// then all ten probabilities.
-void prediction_column(AppState& app, float width) {
+// The 28x28 input with the top guess large beside it (`image_side` px), and
+// then (with_bars) all ten probabilities in `width`.
+void prediction_column(AppState& app, float width, float image_side, bool with_bars) {
   PadView& pad = app.pad;
-  // Bigger on large screens, never more than half the column.
-  const float image_side = std::min(width * 0.5f, std::max(28.0f * 2.5f, ImGui::GetContentRegionAvail().y * 0.22f));
   ImGui::TextUnformatted("The net sees");
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -90,7 +88,7 @@ void prediction_column(AppState& app, float width) {
     item_tooltip("How sure the net is of its guess.");
   }
   ImGui::EndGroup();
-  probability_bars(reading.probs, reading.guess, width);
+  if (with_bars) probability_bars(reading.probs, reading.guess, width);
 }
 
 // Clear, undo and the brush, on one line.
@@ -165,6 +163,7 @@ void teach_controls(AppState& app) {
     undo_button(app, "undo_teaching", "Undo it");
   }
   if (teach_waiting(app)) teach_data_wait(app);
+  if (progress.last_teach && !teaching) teach_result(*progress.last_teach);  // under the button that asked for it
   ImGui::BeginDisabled(!pad.input.ready() || teaching);
   // The personal set on a line of its own: the row fits a phone's panel.
   if (clickable(app, "personal_add", "Add to personal set")) app.trainer->add_personal(pad.input.image, pad.teach_label);
@@ -177,7 +176,6 @@ void teach_controls(AppState& app) {
   ImGui::EndDisabled();
   ImGui::SameLine();
   ImGui::TextDisabled("personal set: %zu", personal);
-  if (progress.last_teach && !teaching) teach_result(*progress.last_teach);
 }
 
 void model_line(AppState& app) {
@@ -199,25 +197,45 @@ void draw_window(AppState& app) {
   if (begin_panel("Draw", app.layout[Panel::draw])) {
     const float line = ImGui::GetFrameHeightWithSpacing();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    // A narrow, tall panel (a phone) puts the pad at full width and the
-    // guess under it; otherwise the guess stands beside the pad.
+    // A narrow, tall panel (a phone, the 800x600 window) puts the pad at full
+    // width and the guess under it; otherwise the guess stands beside the pad.
     const bool stacked = avail.x < ImGui::GetFontSize() * 26 && avail.y > avail.x * 1.25f;
-    const float column_w = stacked ? avail.x : std::max(130.0f, avail.x * 0.36f);
-    const float side = stacked ? avail.x
-                               : std::max(120.0f, std::min(avail.x - column_w - ImGui::GetStyle().ItemSpacing.x, avail.y - 6.4f * line));
-    ImGui::BeginGroup();
-    pad_canvas(app, side);
-    ImGui::EndGroup();
-    // On a phone Clear sits right under the pad, where the finger is, not
-    // below ten probability bars.
-    if (stacked) pad_buttons(app);
-    else ImGui::SameLine();
-    ImGui::BeginGroup();
-    prediction_column(app, column_w);
-    ImGui::EndGroup();
-    if (!stacked) pad_buttons(app);
-    model_line(app);
-    teach_controls(app);
+    if (!stacked) {
+      const float column_w = std::max(130.0f, avail.x * 0.36f);
+      const float side = std::max(120.0f, std::min(avail.x - column_w - ImGui::GetStyle().ItemSpacing.x,
+                                                    avail.y - 6.4f * line));
+      // Bigger on large screens, never more than half the column.
+      const float image_side = std::min(column_w * 0.5f, std::max(28.0f * 2.5f, avail.y * 0.22f));
+      ImGui::BeginGroup();
+      pad_canvas(app, side);
+      ImGui::EndGroup();
+      ImGui::SameLine();
+      ImGui::BeginGroup();
+      prediction_column(app, column_w, image_side, true);
+      ImGui::EndGroup();
+      pad_buttons(app);
+      model_line(app);
+      teach_controls(app);
+    } else {
+      // What a person does with the pad stays on the first screen: Clear
+      // right under it (where the finger is), the guess, and teaching with
+      // its report ("Train on it" sat at y=948 on an 844 px phone, below ten
+      // bars); the bars and the model line come after. The pad gives up
+      // height for them where the panel is short.
+      const float image_side = 28.0f * 2.5f;
+      const float text_line = ImGui::GetTextLineHeightWithSpacing();
+      // The pad's buttons, "The net sees" and its image, the teaching title,
+      // its row and two lines of its report.
+      const float first_screen = 2 * line + 4 * text_line + image_side + ImGui::GetStyle().ItemSpacing.y * 2;
+      const float side = std::max(120.0f, std::min(avail.x, avail.y - first_screen));
+      pad_canvas(app, side);
+      pad_buttons(app);
+      prediction_column(app, avail.x, image_side, false);
+      teach_controls(app);
+      if (app.pad.input.ready() && app.pad.reading.guess >= 0)
+        probability_bars(app.pad.reading.probs, app.pad.reading.guess, avail.x);
+      model_line(app);
+    }
   }
   ImGui::End();
 }

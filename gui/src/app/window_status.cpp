@@ -1,6 +1,8 @@
 // The bottom line: where data comes from and how much has been downloaded,
-// where training runs, how smooth the frames are, and the latest message.
-// Items flow onto a second line when the window is narrow (a phone).
+// where training runs, how smooth the frames are (when asked for), and the
+// latest message. Items flow onto a second line when the window is narrow;
+// on a phone the message comes first, whole, on lines of its own (it was
+// cut to "lr must be a num..." under four lines of frame timings).
 #include <algorithm>
 #include <cmath>
 
@@ -42,11 +44,32 @@ std::vector<Item> status_items(const AppState& app) {
   if (app.http) items.push_back({megabytes(bytes_downloaded()) + " downloaded"});
   if (app.threaded) items.push_back({"training thread"});
   else items.push_back({"not cross-origin isolated: training in main-loop slices", {1, 0.75f, 0.3f, 1}});
-  char frames[96];
-  std::snprintf(frames, sizeof frames, "frame p50 %.1f ms, p95 %.1f ms, %.0f drawn/s", app.shown_frames.p50_ms,
-                app.shown_frames.p95_ms, app.drawn_per_s);
-  items.push_back({frames});
+  if (app.show_frame_timings) {
+    char frames[96];
+    std::snprintf(frames, sizeof frames, "frame p50 %.1f ms, p95 %.1f ms, %.0f drawn/s", app.shown_frames.p50_ms,
+                  app.shown_frames.p95_ms, app.drawn_per_s);
+    items.push_back({frames});
+  }
   return items;
+}
+
+// Narrow (a phone): the latest message first, wrapped, at most kMessageLines.
+constexpr int kMessageLines = 3;
+bool message_first(float width) { return width < ImGui::GetFontSize() * 36; }
+
+// The latest message wrapped to `width`, cut (with "...") only past kMessageLines.
+std::string message_text(const AppState& app, float width, int* lines) {
+  std::string text = app.log.lines().empty() ? std::string() : app.log.lines().back();
+  const auto lines_of = [&](const std::string& t) {
+    return static_cast<int>(std::ceil(ImGui::CalcTextSize(t.c_str(), nullptr, false, width).y / ImGui::GetFontSize() - 0.01f));
+  };
+  if (lines_of(text) > kMessageLines) {
+    do text.pop_back();
+    while (!text.empty() && lines_of(text + "...") > kMessageLines);
+    text += "...";
+  }
+  *lines = text.empty() ? 0 : std::max(1, lines_of(text));
+  return text;
 }
 
 float item_width(const Item& item) {
@@ -54,8 +77,9 @@ float item_width(const Item& item) {
   return item.bar >= 0 ? text + kFramePadding.x * 2 + 8 : text;
 }
 
-// Lines the items take at this width (the message gets its own share).
-int count_lines(const std::vector<Item>& items, float width) {
+// Lines the items take at this width, with a share kept for the message
+// after them or not (it came first, on lines of its own).
+int count_lines(const std::vector<Item>& items, float width, bool message_after) {
   const float gap = ImGui::CalcTextSize(" | ").x;
   int lines = 1;
   float x = 0;
@@ -68,7 +92,7 @@ int count_lines(const std::vector<Item>& items, float width) {
     x += (x > 0 ? gap : 0) + w;
   }
   // The latest message needs a third of a line at least.
-  if (x + gap + width / 3 > width) ++lines;
+  if (message_after && x + gap + width / 3 > width) ++lines;
   return lines;
 }
 
@@ -85,9 +109,14 @@ void refresh_frame_summary(AppState& app) {
 }  // namespace
 
 float status_height(const AppState& app, float width) {
-  const int lines = count_lines(status_items(app), width - 2 * kPadX);
+  const float inner = width - 2 * kPadX;
+  const std::vector<Item> items = status_items(app);
   const float line = ImGui::GetFontSize() + 2 * kFramePadding.y + kItemSpacing.y;
-  return std::ceil(lines * line + 2 * kPadY);
+  if (!message_first(inner)) return std::ceil(count_lines(items, inner, true) * line + 2 * kPadY);
+  int message_lines = 0;
+  message_text(app, inner, &message_lines);
+  const float message = message_lines * ImGui::GetFontSize() + (message_lines > 0 ? kItemSpacing.y : 0);
+  return std::ceil(message + count_lines(items, inner, false) * line + 2 * kPadY);
 }
 
 void status_bar(AppState& app) {
@@ -104,6 +133,15 @@ void status_bar(AppState& app) {
   if (ImGui::Begin("##status", nullptr, kFlags)) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float gap = ImGui::CalcTextSize(" | ").x;
+    const bool first = message_first(width);
+    if (first && !app.log.lines().empty()) {
+      int lines = 0;
+      const std::string text = message_text(app, width, &lines);
+      app.status_shown = text;
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(text.c_str());
+      ImGui::PopTextWrapPos();
+    }
     float x = 0;
     const auto place = [&](float w) {
       if (x > 0 && x + gap + w <= width) {
@@ -122,7 +160,7 @@ void status_bar(AppState& app) {
       if (item.bar >= 0) ImGui::ProgressBar(item.bar, {item_width(item), 0}, item.text.c_str());
       else ImGui::TextColored(item.color, "%s", item.text.c_str());
     }
-    if (!app.log.lines().empty()) {
+    if (!first && !app.log.lines().empty()) {
       // The latest message in what is left of the line; all recent ones on hover.
       const float left = x > 0 ? width - x - gap : width;
       place(std::max(left, width / 3));
@@ -133,6 +171,7 @@ void status_bar(AppState& app) {
         while (!text.empty() && ImGui::CalcTextSize((text + "...").c_str()).x > room);
         text += "...";
       }
+      app.status_shown = text;
       ImGui::TextDisabled("%s", text.c_str());
       if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();

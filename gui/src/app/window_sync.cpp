@@ -54,6 +54,13 @@ void model_controls(AppState& app) {
 
   ImGui::BeginDisabled(s.busy);
   if (clickable(app, "push", "Push")) push_model(app, false);
+  item_tooltip(("Store these weights on the server as the next version of '" + std::string(s.model_name) +
+                "'. Whoever pulls '" + s.model_name + "' gets them" +
+                (std::string(s.model_name) == "default" ? ", and so does everyone who opens DigitLab: name a model "
+                                                          "of your own above to keep yours apart."
+                                                        : ".") +
+                " Unchanged weights are not pushed again.")
+                   .c_str());
   ImGui::SameLine();
   if (clickable(app, "pull", "Pull latest")) pull_model(app);
   ImGui::SameLine();

@@ -285,6 +285,10 @@ void training_window(AppState& app) {
         ImGui::EndDisabled();
       }
       layers_and_seed(app);
+      ImGui::Checkbox("frame timings in the status line", &app.show_frame_timings);
+      note_clickable(app, "frame_timings");
+      item_tooltip("How long frames take (p50, p95) and how many are drawn a second: for finding what makes the "
+                   "interface slow.");
     }
     if (changed) {
       try {

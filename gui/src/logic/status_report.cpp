@@ -94,8 +94,10 @@ std::string status_json(const StatusReport& r) {
   j["frame_work_ms"] = frame_json(r.frame_work);
   j["frames_drawn"] = r.frames_drawn;
   j["messages"] = r.messages;
+  j["status_line"] = {{"message", r.status_message}, {"timings", r.status_timings}};
   j["undo"] = {{"steps", r.undo_steps},
                {"run_start", r.run_start},
+               {"kept", r.undo_kept},
                {"run_start_accuracy", optional(r.run_start_accuracy)}};
   // Never throw on a stray invalid UTF-8 byte in a server message.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -100,11 +100,14 @@ struct StatusReport {
   FrameSummary frame_work;  // time the app spent inside a frame
   std::uint64_t frames_drawn = 0;  // frames rendered (unchanged ones are skipped)
   std::vector<std::string> messages;  // the latest few
+  std::string status_message;         // the latest as the status line shows it (cut or whole)
+  bool status_timings = false;        // frame timings are in the status line
   // Undo: the changes that can be undone, oldest first (what "Undo" names),
   // and the current run's start when there is one, with its accuracy.
   std::vector<std::string> undo_steps;
   bool run_start = false;
   std::optional<double> run_start_accuracy;
+  bool undo_kept = true;  // the steps as they are now are in storage
 };
 
 std::string status_json(const StatusReport& report);
