@@ -78,7 +78,7 @@ TEST_CASE("the state JSON carries prediction, training, frames, model and button
 
 TEST_CASE("the state JSON says where each panel is, the session and the bytes downloaded") {
   StatusReport r;
-  r.panels["draw"] = {{0, 40, 390, 700}, true};
+  r.panels["draw"] = {{0, 40, 390, 700}, true, 120.5f};
   r.panels["training"] = {{}, true};
   r.layout_mode = "single";
   r.viewport_w = 390;
@@ -93,6 +93,7 @@ TEST_CASE("the state JSON says where each panel is, the session and the bytes do
   const json j = json::parse(status_json(r));
   CHECK(j["panels"]["draw"]["shown"] == true);
   CHECK(j["panels"]["draw"]["width"] == 390);
+  CHECK(j["panels"]["draw"]["scroll_y"].get<double>() == Approx(120.5));
   CHECK(j["panels"]["training"]["shown"] == false);
   CHECK(j["panels"]["training"]["tabbed"] == true);
   CHECK(j["layout"]["mode"] == "single");

@@ -300,6 +300,37 @@ async function typeSettingOnce(page, name, value) {
   await sleep(250);
 }
 
+// A swipe on the Draw panel's background scrolls it, every time, the first
+// swipe after drawing too (issue 24: two of three swipes did nothing and the
+// first after drawing never scrolled), and drawing on the pad scrolled
+// nothing. Four swipes, up and down by 150 px from right of the guess; the
+// panel ends where it began.
+async function swipeScrolls(page, sizeName, drawn) {
+  const cdp = await page.context().newCDPSession(page);
+  const panel = drawn.panels.draw, pad = drawn.pad_rect;
+  const x = panel.x + panel.width - 40, y = pad.y + pad.height + 110;
+  const results = [`after drawing ${drawn.panels.draw.scroll_y}`];
+  let ok = drawn.panels.draw.scroll_y === 0;
+  for (const dy of [-150, 150, -150, 150]) {
+    const before = (await state(page)).panels.draw.scroll_y;
+    const from = { x, y: dy < 0 ? y : y - 150 };
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from] });
+    await sleep(50);
+    for (let i = 1; i <= 10; i++) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: from.y + (dy * i) / 10 }] });
+      await sleep(20);
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await sleep(300);
+    const after = (await state(page)).panels.draw.scroll_y;
+    results.push(`${dy < 0 ? 'up' : 'down'} ${Math.round(before)} -> ${Math.round(after)}`);
+    ok = ok && (dy < 0 ? after > before + 50 : after < before - 50);
+  }
+  await cdp.detach();
+  check(`${sizeName}: every swipe on the Draw panel scrolls it, the first after drawing too; drawing does not`, ok,
+    results.join(', '));
+}
+
 // A handwritten-looking 7: the top bar, then the long diagonal.
 const sevenStrokes = [
   [[0.28, 0.25], [0.72, 0.24]],
@@ -700,6 +731,7 @@ async function layoutRun(browser, server) {
         }).catch(() => state(page));
         check(`${size.name}: a 7 drawn with a finger gets a guess`, s.prediction !== null,
           `guess ${s.prediction}, pad says "${s.pad_message}"`);
+        await swipeScrolls(page, size.name, s);
       } else {
         await drawDigit(page, s.pad_rect);
         await sleep(500);

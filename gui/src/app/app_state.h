@@ -204,6 +204,7 @@ struct AppState {
   SessionState session;
   PersonalSetStore personal;
   Panel page = Panel::draw;  // the tab chosen when panels share the screen
+  std::array<float, kPanels> panel_scroll{};  // each panel's scroll as last drawn, for automation
   FrameStats frame_interval;  // start to start: what the user sees
   FrameStats frame_training;  // the same, only frames while a run is going
   FrameStats frame_work;      // inside the app's frame function

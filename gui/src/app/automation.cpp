@@ -24,7 +24,7 @@ StatusReport make_report(const AppState& app) {
   for (const Stroke& s : app.pad.pad.strokes()) r.pad_points += static_cast<int>(s.points.size());
   r.buttons = app.clickables;
   const Layout& l = app.layout;
-  for (int i = 0; i < kPanels; ++i) r.panels[panel_name(static_cast<Panel>(i))] = {l.panels[i], l.tabbed[i]};
+  for (int i = 0; i < kPanels; ++i) r.panels[panel_name(static_cast<Panel>(i))] = {l.panels[i], l.tabbed[i], app.panel_scroll[i]};
   r.panels["title"] = {l.title, false};
   r.panels["status"] = {l.status, false};
   if (!l.tabs.empty()) r.panels["tabs"] = {l.tabs, false};

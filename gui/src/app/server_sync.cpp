@@ -208,10 +208,19 @@ void pull_model(AppState& app, std::optional<std::uint64_t> version, bool initia
 void push_model(AppState& app, bool force) {
   if (!check_model_name(app) || app.sync.busy || !app.snapshot) return;
   const std::string name = model_name(app);
-  // The server would store the same weights again as a new version.
-  if (app.sync.known_model == name && app.sync.known_version && !app.sync.changed)
+  // Unchanged weights of the server's newest version: the server would
+  // store the same weights again. (Of an older version, a push is a way to
+  // make them the newest again: it goes on, to the conflict question.)
+  const SyncState& s = app.sync;
+  const auto newer = [&](std::optional<std::uint64_t> version) {
+    return s.known_version && version && *version > *s.known_version;
+  };
+  const bool newest_known =
+      !(s.job && newer(s.job->version)) &&
+      std::none_of(s.versions.begin(), s.versions.end(), [&](const ModelVersion& v) { return newer(v.version); });
+  if (s.known_model == name && s.known_version && !s.changed && newest_known)
     return set_result(app, "nothing to push: these are the weights of " + name + " v" +
-                               std::to_string(*app.sync.known_version), true);
+                               std::to_string(*s.known_version) + ", its newest version", true);
   HttpRequest request{"PUT", weights_path(name), {}, {}, "application/octet-stream"};
   const std::shared_ptr<const ModelSnapshot> pushed = app.snapshot;
   const std::vector<std::uint8_t> bytes = weights_to_binary(pushed->file);

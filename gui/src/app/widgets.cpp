@@ -1,5 +1,7 @@
 #include "app/widgets.h"
 
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -48,19 +50,28 @@ bool begin_panel(const char* title, const Rect& rect) {
   if (!hidden)
     ImGui::GetBackgroundDrawList()->AddRect({rect.x, rect.y}, {rect.right(), rect.bottom()},
                                             ImGui::GetColorU32(ImGuiCol_Border));
-  const bool open = ImGui::Begin(title, nullptr, flags) && !hidden;
-  if (open) {
-    // Drag to scroll: a press on the background (no item under it) and a
-    // drag move the content, as a swipe does on a phone. ImGui 1.86 only
-    // scrolls with a wheel or the scrollbar.
-    static ImGuiID dragging = 0;
-    const ImGuiID id = ImGui::GetID("##drag-scroll");
-    const ImGuiIO& io = ImGui::GetIO();
-    if (ImGui::IsMouseClicked(0) && ImGui::IsWindowHovered() && !ImGui::IsAnyItemHovered()) dragging = id;
-    if (!io.MouseDown[0] && dragging == id) dragging = 0;
-    if (dragging == id && io.MouseDelta.y != 0) ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+  return ImGui::Begin(title, nullptr, flags) && !hidden;
+}
+
+void end_panel(AppState& app, Panel panel) {
+  // Drag to scroll: a press on the background and a drag move the content,
+  // as a swipe does on a phone (ImGui 1.86 only scrolls with a wheel or the
+  // scrollbar). Decided here, after the panel's items: only now is it known
+  // whether the press landed on one this frame. Decided in Begin, it went by
+  // the item under the previous pointer position, so the first swipe after
+  // drawing (the pad still "hovered") and any swipe after a tap on a button
+  // did nothing.
+  static ImGuiID dragging = 0;
+  const ImGuiID id = ImGui::GetID("##drag-scroll");
+  const ImGuiIO& io = ImGui::GetIO();
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  if (dragging == id) {
+    if (!io.MouseDown[0]) dragging = 0;
+    else if (io.MouseDelta.y != 0) ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
   }
-  return open;
+  if (ImGui::IsMouseClicked(0) && ImGui::IsWindowHovered() && g.HoveredId == 0 && g.ActiveId == 0) dragging = id;
+  app.panel_scroll[static_cast<int>(panel)] = ImGui::GetScrollY();
+  ImGui::End();
 }
 
 void probability_bars(const std::array<float, kClasses>& probs, int highlight, float width) {

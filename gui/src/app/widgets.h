@@ -22,10 +22,11 @@ inline const ImVec4 kWarningText{1.0f, 0.6f, 0.3f, 1.0f};
 
 // A window pinned to a layout rectangle (the layout follows the display
 // size, so nothing overlaps). A panel behind a tab (an empty rectangle) is
-// collapsed: Begin returns false and nothing is drawn. A drag on the
-// panel's background scrolls it (a swipe on a phone). Always pair with
-// ImGui::End().
+// collapsed: Begin returns false and nothing is drawn. Always pair with
+// end_panel(), which makes a drag that starts on the panel's background
+// scroll it (a swipe on a phone) and notes its scroll for automation.
 bool begin_panel(const char* title, const Rect& rect);
+void end_panel(AppState& app, Panel panel);
 // Panels show their title bar, unless a tab names them (one column on a phone).
 void show_panel_titles(bool shown);
 

@@ -37,7 +37,7 @@ void curves_window(AppState& app) {
     // range; fit the data instead.
     line_plot({"Accuracy", "epoch", "%", false, 0, 100, span, 0.0, 100.0}, {train_acc, test_acc}, size);
   }
-  ImGui::End();
+  end_panel(app, Panel::curves);
 }
 
 }  // namespace digitlab::gui

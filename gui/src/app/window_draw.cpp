@@ -237,7 +237,7 @@ void draw_window(AppState& app) {
       model_line(app);
     }
   }
-  ImGui::End();
+  end_panel(app, Panel::draw);
 }
 
 }  // namespace digitlab::gui

@@ -181,7 +181,7 @@ void insight_window(AppState& app) {
       ImGui::EndTabBar();
     }
   }
-  ImGui::End();
+  end_panel(app, Panel::insight);
 }
 
 }  // namespace digitlab::gui

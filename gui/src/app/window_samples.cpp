@@ -136,7 +136,7 @@ void samples_window(AppState& app) {
       }
     }
   }
-  ImGui::End();
+  end_panel(app, Panel::samples);
 }
 
 }  // namespace digitlab::gui

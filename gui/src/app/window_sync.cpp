@@ -193,7 +193,7 @@ void sync_window(AppState& app) {
     section_title("Weight files");
     weight_files(app);
   }
-  ImGui::End();
+  end_panel(app, Panel::sync);
 }
 
 }  // namespace digitlab::gui

@@ -298,7 +298,7 @@ void training_window(AppState& app) {
       }
     }
   }
-  ImGui::End();
+  end_panel(app, Panel::training);
 }
 
 }  // namespace digitlab::gui

@@ -30,6 +30,7 @@ std::string status_json(const StatusReport& r) {
     json p = rect_json(place.rect);
     p["shown"] = !place.rect.empty();
     p["tabbed"] = place.tabbed;
+    p["scroll_y"] = place.scroll_y;
     j["panels"][name] = p;
   }
   j["layout"] = {{"mode", r.layout_mode}, {"width", r.viewport_w}, {"height", r.viewport_h}, {"touch", r.touch}};

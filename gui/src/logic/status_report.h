@@ -31,6 +31,7 @@ struct StatusReport {
   struct PanelPlace {
     Rect rect;            // empty when behind a tab not chosen
     bool tabbed = false;  // reached through the tab buttons["tab_page_NAME"]
+    float scroll_y = 0;   // how far its content is scrolled
   };
   std::map<std::string, PanelPlace> panels;  // by panel_name(), plus "title", "tabs", "status"
   std::string layout_mode;
