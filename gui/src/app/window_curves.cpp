@@ -34,8 +34,10 @@ void curves_window(AppState& app) {
     line_plot({"Training loss", "epoch", "loss", false, 0, 1, span, 0.0}, {loss}, size);
     if (!stacked) ImGui::SameLine();
     // Accuracy on a fixed 0-100 scale would squash the interesting 90-100
-    // range; fit the data instead.
-    line_plot({"Accuracy", "epoch", "%", false, 0, 100, span, 0.0, 100.0}, {train_acc, test_acc}, size);
+    // range; fit the data instead. With no data yet, 0-100 (a fit of
+    // nothing gave "%" over ticks 0.0-1.0).
+    const bool no_accuracy = train_acc.y.empty() && test_acc.y.empty();
+    line_plot({"Accuracy", "epoch", "%", no_accuracy, 0, 100, span, 0.0, 100.0}, {train_acc, test_acc}, size);
   }
   end_panel(app, Panel::curves);
 }
