@@ -112,6 +112,8 @@ TEST_CASE("a drop past the bar puts the previous weights back and says so", "[te
   CHECK(r.steps == 3);
   CHECK(model.params == before.params);
   CHECK_THAT(r.message, Catch::Contains("previous weights were kept"));
+  // Its figures name what they were measured on, and the bar as the tooltip prints it (number_text).
+  CHECK_THAT(r.message, Catch::Contains("accuracy on 200 test digits") && Catch::Contains("down more than -100 points"));
   // The same teaching with the ordinary bar changes the weights.
   TeachSettings three;
   three.max_steps = 3;

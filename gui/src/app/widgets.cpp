@@ -8,10 +8,19 @@
 #include <cstring>
 
 #include "logic/plot_scale.h"
+#include "logic/slider_value.h"
 
 namespace digitlab::gui {
 
+namespace {
+// A finger is the pointer: a tooltip shows while it rests on an item, not
+// after it is lifted (the pointer stays where the finger was, so a slider's
+// tooltip stayed over the next sliders).
+bool finger_pointer = false;
+}  // namespace
+
 void apply_style(bool touch) {
+  finger_pointer = touch;
   ImGuiStyle& style = ImGui::GetStyle();
   // ImGui's default yellow bars carry white text at about 1.9:1; this blue
   // gives white text about 6:1, and the unfilled part is darker still.
@@ -274,6 +283,7 @@ void help_marker(const char* text) {
 
 void item_tooltip(const char* text) {
   if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+  if (finger_pointer && !ImGui::GetIO().MouseDown[0]) return;
   ImGui::BeginTooltip();
   ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
   ImGui::TextUnformatted(text);
@@ -378,7 +388,7 @@ bool setting_control(AppState& app, const SettingInfo& info, Hyperparameters& hy
         } else {
           float v = static_cast<float>(value);
           changed = ImGui::SliderFloat("##value", &v, static_cast<float>(info.min), static_cast<float>(info.max), "", flags);
-          value = v;
+          value = changed ? slider_value(v, info.min, info.max) : v;
         }
         note_clickable(app, (std::string("setting_") + info.name).c_str());
         item_tooltip(tooltip.c_str());

@@ -64,7 +64,7 @@ void note_clickable(AppState& app, const char* name);
 // A heading line that separates groups of controls inside a panel.
 void section_title(const char* text);
 void help_marker(const char* text);
-// The last item's tooltip (hover, or a finger resting on it).
+// The last item's tooltip (hover, or a finger resting on it: not once it lifts).
 void item_tooltip(const char* text);
 
 // "-" for an unknown value, else the number printed with format.
