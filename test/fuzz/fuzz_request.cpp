@@ -136,7 +136,7 @@ std::string header_value(const std::string& head, const std::string& name) {
 }
 
 // What the server says of a request httplib could not parse (server_setup.cpp).
-const std::string kUnparsed = "the request line or a header cannot be parsed";
+const std::string kUnparsed = "the request cannot be parsed";
 
 // Walks the answers head by head (bodies skipped by Content-Length); an
 // answer that says Connection: close must end the stream. Stops where the
